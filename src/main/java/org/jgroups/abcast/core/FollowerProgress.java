@@ -1,0 +1,78 @@
+package org.jgroups.abcast.core;
+
+import java.util.ArrayDeque;
+
+/** The leader's knowledge of one follower's log, and the flow control of the stream to it. */
+final class FollowerProgress {
+    enum State {
+        /** Position unknown: send one append at a time until one is accepted. */
+        PROBE,
+        /** Position known: stream appends, up to maxInflight unacknowledged ones. */
+        REPLICATE,
+        /** The follower needs entries the leader compacted away: waiting for a snapshot transfer. */
+        SNAPSHOT
+    }
+
+    State state = State.PROBE;
+    /** Highest index known to be durable on the follower and to match the leader's log (counts toward commit). */
+    long match;
+    /** Highest index known to match (not necessarily durable yet). */
+    long accepted;
+    /** Next index to send. */
+    long next;
+    /** Last index of each append with entries not yet acknowledged, oldest first. */
+    final ArrayDeque<Long> inflight = new ArrayDeque<>();
+    boolean probeOutstanding;
+    /** Commit index last sent, so that a commit advance reaches an idle follower at once. */
+    long sentCommit = -1;
+    /** Heard from since the last quorum check. */
+    boolean recentlyActive;
+    /** The storage id the follower last reported; differs from the configuration's after a disk loss. */
+    String reportedStorage;
+    /** Heartbeat rounds without progress while appends are in flight (a lost message): fall back to probing. */
+    int stalledRounds;
+    long matchAtLastHeartbeat;
+    int ticksInSnapshot;
+
+    FollowerProgress(long next) {
+        this.next = next;
+    }
+
+    void becomeProbe() {
+        state = State.PROBE;
+        next = Math.max(next, accepted + 1);
+        inflight.clear();
+        probeOutstanding = false;
+        stalledRounds = 0;
+    }
+
+    void probeAt(long nextIndex) {
+        becomeProbe();
+        next = Math.max(accepted + 1, nextIndex);
+    }
+
+    void becomeReplicate() {
+        state = State.REPLICATE;
+        next = Math.max(next, accepted + 1);
+        probeOutstanding = false;
+        stalledRounds = 0;
+    }
+
+    void acknowledge(long acceptedIndex) {
+        if (acceptedIndex > accepted) accepted = acceptedIndex;
+        while (!inflight.isEmpty() && inflight.peekFirst() <= accepted) inflight.pollFirst();
+    }
+
+    boolean canSend(int maxInflight) {
+        return switch (state) {
+            case PROBE -> !probeOutstanding;
+            case REPLICATE -> inflight.size() < maxInflight;
+            case SNAPSHOT -> false;
+        };
+    }
+
+    @Override
+    public String toString() {
+        return state + "{match=" + match + " accepted=" + accepted + " next=" + next + " inflight=" + inflight.size() + "}";
+    }
+}
