@@ -191,8 +191,15 @@ public final class Engine {
      * what the snapshot would bring (nothing to do).
      */
     public boolean installSnapshot(SnapshotMeta meta) {
-        if (role == Role.LEADER || meta.index() <= log.commitIndex()) return false;
-        if (meta.index() <= log.lastIndex() && log.term(meta.index()) == meta.term()) return false;
+        if (role == Role.LEADER) return false;
+        if (meta.index() <= log.commitIndex() || log.term(meta.index()) == meta.term()) {
+            // We already hold that prefix. Committed entries match every leader's log, and so does our entry at the
+            // snapshot's position (same index and term): tell the leader where to continue instead.
+            verifiedIndex = Math.max(verifiedIndex, Math.max(log.commitIndex(), Math.min(meta.index(), log.lastIndex())));
+            if (log.term(meta.index()) == meta.term() && meta.index() > log.commitIndex()) log.commitTo(meta.index());
+            if (leader != null) respondSuccess();
+            return false;
+        }
         log.resetTo(meta);
         appliedSessions = meta.sessions();
         verifiedIndex = meta.index(); // committed entries match every current and future leader
@@ -286,6 +293,11 @@ public final class Engine {
         Map<String, Long> m = new TreeMap<>();
         progress.forEach((k, p) -> m.put(k, p.match));
         return m;
+    }
+
+    /** Leader only: the replication state towards each other member, for diagnostics. */
+    public String describeFollowers() {
+        return progress.toString();
     }
 
     /** Leader only: members whose reported storage differs from the configuration's (they lost their disk). */
@@ -508,8 +520,11 @@ public final class Engine {
         p.reportedStorage = r.storageId();
         p.recentlyActive = true;
         if (!r.success()) {
-            if (p.state == FollowerProgress.State.SNAPSHOT || r.rejectedIndex() < 0 || r.rejectedIndex() <= p.accepted)
-                return; // stale
+            // Durable entries do not vanish from the same disk, so a rejection at or below match is stale. Above it,
+            // the follower may have lost entries it had accepted but not yet made durable (it restarted).
+            if (p.state == FollowerProgress.State.SNAPSHOT || r.rejectedIndex() < 0 || r.rejectedIndex() <= p.match)
+                return;
+            p.forgetAcceptedAbove(r.rejectedIndex() - 1);
             p.probeAt(Math.min(r.rejectedIndex(), r.hintIndex() + 1));
             return;
         }
@@ -588,8 +603,8 @@ public final class Engine {
             switch (p.state) {
                 case PROBE -> p.probeOutstanding = false; // a lost probe is retried
                 case REPLICATE -> {
-                    // Appends in flight but no progress for two rounds: one was lost; restart from the known match.
-                    if (!p.inflight.isEmpty() && p.accepted == p.matchAtLastHeartbeat) {
+                    // Entries sent but no progress for two rounds: an append was lost; restart after the known match.
+                    if (p.next - 1 > p.accepted && p.accepted == p.matchAtLastHeartbeat) {
                         if (++p.stalledRounds >= 2) p.probeAt(p.accepted + 1);
                     } else {
                         p.stalledRounds = 0;

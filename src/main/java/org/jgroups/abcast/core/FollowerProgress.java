@@ -48,12 +48,19 @@ final class FollowerProgress {
 
     void probeAt(long nextIndex) {
         becomeProbe();
-        next = Math.max(accepted + 1, nextIndex);
+        next = Math.max(match + 1, nextIndex);
+    }
+
+    /** The follower no longer holds what it accepted above index (it restarted before making it durable). */
+    void forgetAcceptedAbove(long index) {
+        accepted = Math.max(match, Math.min(accepted, index));
     }
 
     void becomeReplicate() {
         state = State.REPLICATE;
-        next = Math.max(next, accepted + 1);
+        // Restart the stream right after what is known to match: appends sent while probing may have been lost.
+        next = accepted + 1;
+        inflight.clear();
         probeOutstanding = false;
         stalledRounds = 0;
     }

@@ -78,9 +78,9 @@ final class ReplicatedLog {
         if (index > lastIndex() || index < 0) return -1;
         if (index > stableIndex) return unstable.get((int) (index - stableIndex - 1)).term();
         long snap = store.snapshotIndex();
-        if (index == baseIndex) return baseTerm;
-        if (index == snap) return store.snapshotTerm();
-        if (index < snap || index < baseIndex) return -1;
+        long base = firstIndex() - 1;
+        if (index < base) return -1;
+        if (index == base) return base == snap ? store.snapshotTerm() : baseTerm;
         return store.term(index);
     }
 
