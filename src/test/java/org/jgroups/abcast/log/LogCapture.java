@@ -36,7 +36,11 @@ final class LogCapture implements AutoCloseable {
     }
 
     List<String> warnings() {
-        return lines.stream().filter(l -> l.startsWith("WARN ")).toList();
+        return at("WARN");
+    }
+
+    List<String> at(String level) {
+        return lines.stream().filter(l -> l.startsWith(level + " ")).toList();
     }
 
     @Override
