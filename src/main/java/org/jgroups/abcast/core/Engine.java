@@ -80,7 +80,7 @@ public final class Engine {
         this.opt = Objects.requireNonNull(options);
         this.self = options.memberId();
         this.random = new Random(options.randomSeed());
-        this.log = new ReplicatedLog(store, snapshot, options.maxApplyBytes());
+        this.log = new ReplicatedLog(store, snapshot, options.maxApplyBytes(), 4L * options.maxApplyBytes());
         this.term = hardState.term();
         this.votedFor = hardState.votedFor();
         if (log.lastTerm() > term)
