@@ -4,6 +4,7 @@ import org.jgroups.abcast.core.PeerMessage.AppendRequest;
 import org.jgroups.abcast.core.PeerMessage.AppendResponse;
 import org.jgroups.abcast.core.PeerMessage.ForwardRequest;
 import org.jgroups.abcast.core.PeerMessage.JoinRequest;
+import org.jgroups.abcast.core.PeerMessage.LeaveRequest;
 import org.jgroups.abcast.core.PeerMessage.Submission;
 import org.jgroups.abcast.core.PeerMessage.VoteRequest;
 import org.jgroups.abcast.core.PeerMessage.VoteResponse;
@@ -67,6 +68,14 @@ public final class Engine {
     private int joinElapsed;
     /** Leader only: members that asked to join, with the storage they asked with. */
     private final Map<String, String> joinRequests = new TreeMap<>();
+    /** Leader only: members that asked to leave. */
+    private final Set<String> leaveRequests = new TreeSet<>();
+    /** Leader only: removed members, with the index of their removal, still replicated to until they know it. */
+    private final Map<String, Long> departed = new TreeMap<>();
+    /** Leader only: ticks each member has been missing from the membership hints. */
+    private final Map<String, Integer> absentTicks = new TreeMap<>();
+    private boolean leaving;
+    private int leaveElapsed;
 
     private final List<PeerMessage> outbox = new ArrayList<>();
     private final List<SnapshotNeeded> snapshotNeeds = new ArrayList<>();
@@ -106,7 +115,13 @@ public final class Engine {
         } else if (electionElapsed >= randomizedElectionTimeout && isSelfVoter()) {
             campaign(true);
         }
-        if (!isMemberWithOwnStorage() && ++joinElapsed >= opt.electionTicks()) {
+        if (role == Role.LEADER && opt.faultTicks() > 0) countAbsences();
+        if (leaving && ++leaveElapsed >= opt.heartbeatTicks()) {
+            leaveElapsed = 0;
+            if (leader != null && !leader.equals(self) && log.config().contains(self))
+                send(new LeaveRequest(self, leader, term));
+        }
+        if (!leaving && !isMemberWithOwnStorage() && ++joinElapsed >= opt.electionTicks()) {
             joinElapsed = 0;
             askToJoin();
         }
@@ -149,7 +164,15 @@ public final class Engine {
             return;
         }
         if (m instanceof JoinRequest j) {
-            if (role == Role.LEADER) joinRequests.put(j.from(), j.storageId());
+            // Only members the membership service sees may join (a member it reports absent stays out).
+            if (role == Role.LEADER && (hintedMembers.isEmpty() || hintedMembers.contains(j.from())))
+                joinRequests.put(j.from(), j.storageId());
+            return;
+        }
+        if (m instanceof LeaveRequest l) {
+            if (role != Role.LEADER) return;
+            if (log.config().contains(l.from())) leaveRequests.add(l.from());
+            else departed.putIfAbsent(l.from(), log.configIndex()); // removed, but missed the news: repeat it
             return;
         }
         if (m.term() > term) {
@@ -325,7 +348,8 @@ public final class Engine {
         Map<String, String> m = new TreeMap<>();
         Configuration c = log.config();
         progress.forEach((k, p) -> {
-            if (p.reportedStorage != null && !p.reportedStorage.equals(c.storageOf(k))) m.put(k, p.reportedStorage);
+            if (c.contains(k) && p.reportedStorage != null && !p.reportedStorage.equals(c.storageOf(k)))
+                m.put(k, p.reportedStorage);
         });
         return m;
     }
@@ -429,6 +453,9 @@ public final class Engine {
         progress.clear();
         votes.clear();
         joinRequests.clear();
+        leaveRequests.clear();
+        absentTicks.clear();
+        departed.clear();
         leaderSessions = null;
         resetElectionTimer();
     }
@@ -578,12 +605,17 @@ public final class Engine {
     }
 
     private void replicate() {
-        Configuration c = log.config();
-        progress.keySet().retainAll(c.members());
-        for (String m : c.members()) {
+        // Members removed by an uncommitted change still get the log, so that they learn of their removal.
+        Set<String> targets = new TreeSet<>(log.config().members());
+        targets.addAll(log.configAt(log.commitIndex()).members());
+        targets.addAll(departed.keySet());
+        progress.keySet().retainAll(targets);
+        for (String m : targets) {
             if (m.equals(self)) continue;
             FollowerProgress p = progress.computeIfAbsent(m, k -> new FollowerProgress(log.lastIndex() + 1));
             sendAppends(m, p);
+            Long removedAt = departed.get(m);
+            if (removedAt != null && p.accepted >= removedAt && p.sentCommit >= removedAt) departed.remove(m);
         }
     }
 
@@ -663,6 +695,18 @@ public final class Engine {
     private void adjustMembership() {
         if (log.term(log.commitIndex()) != term || log.configIndex() > log.commitIndex()) return;
         Configuration c = log.config();
+        leaveRequests.removeIf(m -> !c.contains(m));
+        if (leaving && c.contains(self)) leaveRequests.add(self);
+        for (String m : leaveRequests)
+            if (propose(new ConfigChange.Remove(m)) == ProposalResult.ACCEPTED) return;
+        if (opt.faultTicks() > 0)
+            for (Map.Entry<String, Integer> a : absentTicks.entrySet())
+                if (a.getValue() >= opt.faultTicks() && c.contains(a.getKey()) && !a.getKey().equals(self)
+                    && (!c.voters().containsKey(a.getKey()) || c.voters().size() > opt.minVoters())
+                    && propose(new ConfigChange.Remove(a.getKey())) == ProposalResult.ACCEPTED) {
+                    absentTicks.remove(a.getKey());
+                    return;
+                }
         joinRequests.entrySet().removeIf(j -> j.getValue().equals(c.storageOf(j.getKey())));
         for (Map.Entry<String, String> j : joinRequests.entrySet())
             if (propose(new ConfigChange.AddLearner(j.getKey(), j.getValue())) == ProposalResult.ACCEPTED) return;
@@ -674,6 +718,34 @@ public final class Engine {
                 && p.match >= log.lastIndex() - opt.promoteLagEntries()
                 && propose(new ConfigChange.Promote(l.getKey())) == ProposalResult.ACCEPTED) return;
         }
+    }
+
+    /** Leader: counts, per member of the configuration, the ticks it has been missing from the hints. */
+    private void countAbsences() {
+        if (hintedMembers.isEmpty()) return; // no membership service: never declare anyone faulty
+        for (String m : log.config().members()) {
+            if (hintedMembers.contains(m)) absentTicks.remove(m);
+            else absentTicks.merge(m, 1, Integer::sum);
+        }
+        absentTicks.keySet().retainAll(log.config().members());
+    }
+
+    /**
+     * This member is shutting down: have it removed from the configuration (a leader removes itself, then steps
+     * down). Poll {@link #hasLeft()} to know when the removal is committed. Removal may be refused at the minimum
+     * size of a quorum; the caller bounds the wait.
+     */
+    public void leave() {
+        leaving = true;
+    }
+
+    /**
+     * True once the newest configuration in this member's log excludes it and is committed. (The newest in the log,
+     * not the one at the commit index: a member re-added after an earlier removal may not know yet that the re-add
+     * committed, but it already holds the re-add entry.)
+     */
+    public boolean hasLeft() {
+        return !log.config().contains(self) && log.configIndex() <= log.commitIndex();
     }
 
     // ------------------------------------------------------------------ submissions
@@ -728,8 +800,13 @@ public final class Engine {
             appliedSessions.record(e);
             if (e.type() == EntryType.DATA && e.origin().equals(self) && e.incarnation() == opt.incarnation())
                 own.committedUpTo(e.sequence());
-            if (e.type() == EntryType.CONFIG && role == Role.LEADER && !e.configuration().isVoter(self, opt.storageId()))
-                becomeFollower(term, null); // removed from the configuration, and that is now committed: step down
+            if (e.type() == EntryType.CONFIG && role == Role.LEADER) {
+                Configuration c = e.configuration();
+                for (String m : log.configAt(e.index() - 1).members())
+                    if (!c.contains(m) && !m.equals(self)) departed.put(m, e.index());
+                if (!c.isVoter(self, opt.storageId()))
+                    becomeFollower(term, null); // removed from the configuration, and that is now committed: step down
+            }
         }
         log.appliedTo(entries.get(entries.size() - 1).index(), opt.has(UnsafeTestMutation.DELIVER_BEFORE_COMMIT));
         return entries;

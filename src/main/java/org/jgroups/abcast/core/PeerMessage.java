@@ -65,4 +65,8 @@ public sealed interface PeerMessage {
      */
     record JoinRequest(String from, String to, long term, String storageId) implements PeerMessage {
     }
+
+    /** A member shutting down asks the leader to remove it from the configuration before it goes. */
+    record LeaveRequest(String from, String to, long term) implements PeerMessage {
+    }
 }

@@ -4,6 +4,7 @@ import org.jgroups.abcast.core.PeerMessage.AppendRequest;
 import org.jgroups.abcast.core.PeerMessage.AppendResponse;
 import org.jgroups.abcast.core.PeerMessage.ForwardRequest;
 import org.jgroups.abcast.core.PeerMessage.JoinRequest;
+import org.jgroups.abcast.core.PeerMessage.LeaveRequest;
 import org.jgroups.abcast.core.PeerMessage.Submission;
 import org.jgroups.abcast.core.PeerMessage.VoteRequest;
 import org.jgroups.abcast.core.PeerMessage.VoteResponse;
@@ -20,7 +21,7 @@ public final class WireFormat {
     public static final int VERSION = 1;
 
     private static final int VOTE_REQUEST = 1, VOTE_RESPONSE = 2, APPEND_REQUEST = 3, APPEND_RESPONSE = 4,
-        FORWARD_REQUEST = 5, JOIN_REQUEST = 6;
+        FORWARD_REQUEST = 5, JOIN_REQUEST = 6, LEAVE_REQUEST = 7;
 
     /** Upper bound on list lengths accepted from the wire, so garbage cannot make us allocate gigabytes. */
     private static final int MAX_ITEMS = 10_000_000;
@@ -52,6 +53,8 @@ public final class WireFormat {
         } else if (m instanceof JoinRequest j) {
             header(w, JOIN_REQUEST, m);
             w.writeString(j.storageId());
+        } else if (m instanceof LeaveRequest) {
+            header(w, LEAVE_REQUEST, m);
         } else {
             throw new IllegalArgumentException("unknown message " + m);
         }
@@ -88,6 +91,7 @@ public final class WireFormat {
                 yield new ForwardRequest(from, to, term, incarnation, subs);
             }
             case JOIN_REQUEST -> new JoinRequest(from, to, term, r.readString());
+            case LEAVE_REQUEST -> new LeaveRequest(from, to, term);
             default -> throw new Codec.MalformedException("unknown message type " + type);
         };
         r.expectEnd();

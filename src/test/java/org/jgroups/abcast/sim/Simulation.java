@@ -65,6 +65,7 @@ public final class Simulation {
     private final long chaosMillis;
     private final int submitEveryMs, faultEveryMs, compactThreshold;
     private final double wipeProbability;
+    private final int faultTicks;
     private final Set<Set<String>> partitionGroups = new HashSet<>();
     private Map<String, Integer> partitionSide = Map.of();
 
@@ -86,6 +87,7 @@ public final class Simulation {
         faultEveryMs = 150 + rnd.nextInt(400);
         compactThreshold = rnd.nextBoolean() ? Integer.MAX_VALUE : 20 + rnd.nextInt(80);
         wipeProbability = rnd.nextDouble() * 0.3;
+        faultTicks = rnd.nextBoolean() ? 0 : 50 + rnd.nextInt(250);
     }
 
     public Result run() {
@@ -170,7 +172,7 @@ public final class Simulation {
         int life = n.life;
         EngineOptions o = EngineOptions.defaults(n.id, n.disk.storageId, n.incarnation)
             .withTiming(10, 2, 15).withLimits(8, 4096, 16 * 1024).withRandomSeed(rnd.nextLong()).withMutations(mutations)
-            .withAutoMembership(true, 5);
+            .withAutoMembership(true, 5).withFaultRemoval(faultTicks, 3);
         SimDisk.Image img = n.disk.image();
         guard(n, () -> n.engine = new Engine(o, n.disk, n.disk.hardState, img.snap));
         n.appState = new ArrayList<>(img.snapState);
@@ -225,6 +227,7 @@ public final class Simulation {
         if (n.engine.role() == Role.LEADER && leadersRecorded.add(n.engine.term() + "/" + n.id))
             history.becameLeader(n.id, n.engine.term(), loggedEntries(n.disk.image()));
         maybeCompact(n);
+        if (n.leaving && n.engine.hasLeft()) crash(n); // gone for good: never restarted
     }
 
     private void apply(SimNode n, Entry e) {
@@ -347,6 +350,8 @@ public final class Simulation {
             schedule(200 + rnd.nextInt(1500), () -> partitionSide = Map.of());
         } else if (kind == 5) {
             lossBurst();
+        } else if (kind == 6) {
+            leaveGracefully();
         }
         schedule(faultEveryMs / 2 + rnd.nextInt(faultEveryMs), this::injectFault);
     }
@@ -363,6 +368,28 @@ public final class Simulation {
         schedule(50 + rnd.nextInt(400), () -> partitionSide = Map.of());
     }
 
+    /** A voter shuts down for good: it asks to be removed and stops once it knows the removal is committed. */
+    private void leaveGracefully() {
+        SimNode leader = currentLeader();
+        if (leader == null || leader.engine.config().voters().size() <= 3) return;
+        List<SimNode> voters = new ArrayList<>();
+        for (SimNode n : aliveNodes())
+            if (leader.engine.config().isVoter(n.id, n.disk.storageId) && !n.leaving) voters.add(n);
+        if (voters.isEmpty()) return;
+        SimNode n = voters.get(rnd.nextInt(voters.size()));
+        n.leaving = true;
+        count("leave");
+        onNode(n, Engine::leave);
+        int life = n.life;
+        schedule(3_000, () -> { // bounded: a leave that cannot complete ends in a plain crash, restarted later
+            if (n.isLife(life)) {
+                crash(n);
+                n.leaving = false;
+                schedule(100 + rnd.nextInt(1000), () -> restart(n, false));
+            }
+        });
+    }
+
     private boolean noWipedMemberAwaitingReAdd() {
         for (SimNode n : nodes.values())
             if (n.wipedAwaitingReAdd) return false;
@@ -370,7 +397,7 @@ public final class Simulation {
     }
 
     private void restart(SimNode n, boolean wipe) {
-        if (n.alive) return;
+        if (n.alive || n.leaving) return;
         if (wipe) {
             history.diskWiped(n.id);
             n.disk = new SimDisk(newStorageId());
@@ -383,7 +410,7 @@ public final class Simulation {
         chaos = false;
         partitionSide = Map.of();
         for (SimNode n : nodes.values())
-            if (!n.alive && n.disk != null) restart(n, false);
+            if (!n.alive && n.disk != null && !n.leaving) restart(n, false);
         schedule(1_000 + rnd.nextInt(2_000), () -> submitting = false);
     }
 
@@ -506,6 +533,7 @@ public final class Simulation {
         List<String> appState = new ArrayList<>();
         long appliedIndex;
         boolean wipedAwaitingReAdd;
+        boolean leaving;
 
         SimNode(String id) {
             this.id = id;
