@@ -52,6 +52,15 @@ public final class Engine {
     /** Follower: highest index known to match the current leader's log (valid for the current term only). */
     private long verifiedIndex;
     private long lastAckedDurable;
+    /** Follower: the highest commit index a leader has announced (to know how far behind we are). */
+    private long leaderCommitSeen;
+    /** Follower: fetching committed history in bulk through the adapter's recovery layer. */
+    private boolean bulkActive;
+    private int bulkElapsed;
+    private long bulkProgressMark;
+    /** Ticks before a new bulk catch-up may start, after one was abandoned. */
+    private int bulkBackoff;
+    private CatchUpWanted catchUpWanted;
 
     private final OwnSubmissions own = new OwnSubmissions();
     private boolean resendAll;
@@ -116,6 +125,12 @@ public final class Engine {
             campaign(true);
         }
         if (role == Role.LEADER && opt.faultTicks() > 0) countAbsences();
+        if (bulkBackoff > 0) bulkBackoff--;
+        if (bulkActive && ++bulkElapsed >= 5 * opt.electionTicks()) {
+            bulkElapsed = 0;
+            if (log.commitIndex() == bulkProgressMark) requestCatchUp(); // the transfer stalled: ask again
+            bulkProgressMark = log.commitIndex();
+        }
         if (leaving && ++leaveElapsed >= opt.heartbeatTicks()) {
             leaveElapsed = 0;
             if (leader != null && !leader.equals(self) && log.config().contains(self))
@@ -171,6 +186,7 @@ public final class Engine {
         }
         if (m instanceof LeaveRequest l) {
             if (role != Role.LEADER) return;
+            joinRequests.remove(l.from());
             if (log.config().contains(l.from())) leaveRequests.add(l.from());
             else departed.putIfAbsent(l.from(), log.configIndex()); // removed, but missed the news: repeat it
             return;
@@ -190,7 +206,7 @@ public final class Engine {
             }
         } else if (m.term() < term) {
             if (m instanceof AppendRequest)
-                send(new AppendResponse(self, m.from(), term, false, 0, 0, -1, -1, opt.storageId()));
+                send(new AppendResponse(self, m.from(), term, false, 0, 0, -1, -1, opt.storageId(), false));
             else if (m instanceof VoteRequest vr && vr.preVote())
                 send(new VoteResponse(self, m.from(), term, true, false, opt.storageId()));
             return;
@@ -257,6 +273,7 @@ public final class Engine {
 
     public boolean hasReady() {
         return hardStateDirty || !outbox.isEmpty() || !snapshotNeeds.isEmpty() || log.appliedIndex() < applyLimit()
+            || catchUpWanted != null
             || own.hasUnsent() || resendAll || role == Role.LEADER;
     }
 
@@ -274,7 +291,9 @@ public final class Engine {
         outbox.clear();
         List<SnapshotNeeded> needs = snapshotNeeds.isEmpty() ? List.of() : List.copyOf(snapshotNeeds);
         snapshotNeeds.clear();
-        return new Ready(hs, log.takeWrites(), msgs, committed, needs, log.appliedIndex() < applyLimit());
+        CatchUpWanted catchUp = catchUpWanted;
+        catchUpWanted = null;
+        return new Ready(hs, log.takeWrites(), msgs, committed, needs, catchUp, log.appliedIndex() < applyLimit());
     }
 
     // ------------------------------------------------------------------ observation
@@ -513,6 +532,8 @@ public final class Engine {
         if (role != Role.FOLLOWER) becomeFollower(term, a.from());
         else if (leader == null) setLeader(a.from());
         electionElapsed = 0;
+        leaderCommitSeen = Math.max(leaderCommitSeen, a.commitIndex());
+        maybeStartBulkCatchUp();
         if (a.prevIndex() < 0) { // pure heartbeat: we know nothing new about our position
             respondSuccess();
             return;
@@ -529,7 +550,7 @@ public final class Engine {
         if (!log.matches(prevIndex, prevTerm)) {
             long hint = log.probeHint(prevIndex, prevTerm);
             send(new AppendResponse(self, a.from(), term, false, verifiedIndex, durableAck(), a.prevIndex(), hint,
-                                    opt.storageId()));
+                                    opt.storageId(), bulkActive));
             return;
         }
         long lastOfMessage = prevIndex + entries.size();
@@ -551,7 +572,7 @@ public final class Engine {
     private void respondSuccess() {
         long durable = durableAck();
         lastAckedDurable = Math.max(lastAckedDurable, durable);
-        send(new AppendResponse(self, leader, term, true, verifiedIndex, durable, 0, 0, opt.storageId()));
+        send(new AppendResponse(self, leader, term, true, verifiedIndex, durable, 0, 0, opt.storageId(), bulkActive));
     }
 
     // ------------------------------------------------------------------ replication: leader side
@@ -568,6 +589,10 @@ public final class Engine {
         p.reportedStorage = r.storageId();
         p.recentlyActive = true;
         if (!r.success()) {
+            if (r.catchingUp() && p.state != FollowerProgress.State.SNAPSHOT) {
+                p.enterBulk();
+                return;
+            }
             // Durable entries do not vanish from the same disk, so a rejection at or below match is stale. Above it,
             // the follower may have lost entries it had accepted but not yet made durable (it restarted).
             if (p.state == FollowerProgress.State.SNAPSHOT || r.rejectedIndex() < 0 || r.rejectedIndex() <= p.match)
@@ -579,9 +604,12 @@ public final class Engine {
         p.acknowledge(r.acceptedIndex());
         if (Objects.equals(r.storageId(), log.config().storageOf(r.from())) && r.durableIndex() > p.match)
             p.match = r.durableIndex();
-        if (p.state == FollowerProgress.State.PROBE
-            || (p.state == FollowerProgress.State.SNAPSHOT && p.accepted >= log.firstIndex() - 1))
+        if (r.catchingUp()) {
+            if (p.state != FollowerProgress.State.SNAPSHOT) p.enterBulk();
+        } else if (p.state == FollowerProgress.State.PROBE || p.state == FollowerProgress.State.BULK
+                   || (p.state == FollowerProgress.State.SNAPSHOT && p.accepted >= log.firstIndex() - 1)) {
             p.becomeReplicate();
+        }
         maybeCommit();
     }
 
@@ -667,9 +695,79 @@ public final class Engine {
                 case SNAPSHOT -> {
                     if (++p.ticksInSnapshot >= 20) p.probeAt(p.accepted + 1); // transfer failed? ask again
                 }
+                case BULK -> {
+                    // the follower fetches from others; the anchored heartbeat below keeps it informed
+                }
             }
             sendPositionedEmptyAppend(e.getKey(), p);
         }
+    }
+
+    // ------------------------------------------------------------------ bulk catch-up (recovery layer hooks)
+
+    private void maybeStartBulkCatchUp() {
+        int threshold = opt.bulkCatchUpEntries();
+        if (threshold == 0 || role == Role.LEADER || leader == null) return;
+        long behind = leaderCommitSeen - log.lastIndex();
+        if (!bulkActive && behind > threshold && bulkBackoff == 0) {
+            bulkActive = true;
+            bulkElapsed = 0;
+            bulkProgressMark = log.commitIndex();
+            requestCatchUp();
+        } else if (bulkActive && behind <= threshold / 2) {
+            bulkActive = false; // close enough: the leader's stream takes over
+        }
+    }
+
+    private void requestCatchUp() {
+        catchUpWanted = new CatchUpWanted(log.commitIndex() + 1, leaderCommitSeen, leader);
+    }
+
+    /**
+     * Serves a bulk catch-up: committed entries from index from on, about maxBytes of them. Empty if this member has
+     * not committed that far or compacted it away (the requester then asks another member).
+     */
+    public List<Entry> readCommitted(long from, long maxBytes) {
+        if (from < log.firstIndex() || from > log.commitIndex()) return List.of();
+        return log.entries(from, log.commitIndex(), maxBytes);
+    }
+
+    /**
+     * Hands in committed entries fetched from another member (any member: committed entries are the same
+     * everywhere). They must continue this member's commit index; anything else is ignored. Returns the next index
+     * to fetch, or -1 once close enough to the leader for its stream to take over.
+     */
+    public long installCommitted(List<Entry> entries) {
+        if (role == Role.LEADER) return -1;
+        int skip = 0;
+        while (skip < entries.size() && entries.get(skip).index() <= log.commitIndex()) skip++;
+        List<Entry> fresh = entries.subList(skip, entries.size());
+        if (!fresh.isEmpty() && fresh.get(0).index() == log.commitIndex() + 1) {
+            // Our entry at the commit index is committed, so it matches: these continue it like a verified append.
+            log.appendVerified(fresh);
+            long last = fresh.get(fresh.size() - 1).index();
+            log.commitTo(last);
+            verifiedIndex = Math.max(verifiedIndex, last);
+            leaderCommitSeen = Math.max(leaderCommitSeen, last);
+        }
+        maybeStartBulkCatchUp();
+        return bulkActive ? log.commitIndex() + 1 : -1;
+    }
+
+    /**
+     * No member could serve the committed history from our commit index (e.g. every source compacted it): stop the
+     * bulk catch-up for a while and let the leader's stream (or its snapshot transfer) bring us up to date.
+     */
+    public void abandonCatchUp() {
+        if (!bulkActive) return;
+        bulkActive = false;
+        bulkBackoff = 10 * opt.electionTicks();
+        if (leader != null) respondSuccess(); // tell the leader at once that it must stream again
+    }
+
+    /** True while this member fetches history in bulk. */
+    public boolean catchingUp() {
+        return bulkActive;
     }
 
     // ------------------------------------------------------------------ automatic membership
@@ -709,12 +807,16 @@ public final class Engine {
                 }
         joinRequests.entrySet().removeIf(j -> j.getValue().equals(c.storageOf(j.getKey())));
         for (Map.Entry<String, String> j : joinRequests.entrySet())
-            if (propose(new ConfigChange.AddLearner(j.getKey(), j.getValue())) == ProposalResult.ACCEPTED) return;
+            if (propose(new ConfigChange.AddLearner(j.getKey(), j.getValue())) == ProposalResult.ACCEPTED) {
+                joinRequests.remove(j.getKey()); // handled: a member still outside asks again
+                return;
+            }
         for (Map.Entry<String, String> f : followersWithNewStorage().entrySet())
             if (propose(new ConfigChange.AddLearner(f.getKey(), f.getValue())) == ProposalResult.ACCEPTED) return;
         for (Map.Entry<String, String> l : c.learners().entrySet()) {
             FollowerProgress p = progress.get(l.getKey());
-            if (p != null && l.getValue().equals(p.reportedStorage)
+            // Promote only a learner that is caught up and answering now (not one that went quiet).
+            if (p != null && l.getValue().equals(p.reportedStorage) && p.recentlyActive
                 && p.match >= log.lastIndex() - opt.promoteLagEntries()
                 && propose(new ConfigChange.Promote(l.getKey())) == ProposalResult.ACCEPTED) return;
         }

@@ -44,7 +44,7 @@ public final class WireFormat {
             for (Entry e : a.entries()) writeEntry(w, e);
         } else if (m instanceof AppendResponse r) {
             header(w, APPEND_RESPONSE, m);
-            w.writeByte(r.success() ? 1 : 0).writeLong(r.acceptedIndex()).writeLong(r.durableIndex())
+            w.writeByte((r.success() ? 1 : 0) | (r.catchingUp() ? 2 : 0)).writeLong(r.acceptedIndex()).writeLong(r.durableIndex())
                 .writeLong(r.rejectedIndex()).writeLong(r.hintIndex()).writeString(r.storageId());
         } else if (m instanceof ForwardRequest f) {
             header(w, FORWARD_REQUEST, m);
@@ -81,8 +81,11 @@ public final class WireFormat {
                 for (int i = 0; i < n; i++) entries.add(readEntry(r));
                 yield new AppendRequest(from, to, term, prevIndex, prevTerm, entries, commit);
             }
-            case APPEND_RESPONSE -> new AppendResponse(from, to, term, r.readByte() == 1, r.readLong(), r.readLong(),
-                                                       r.readLong(), r.readLong(), r.readString());
+            case APPEND_RESPONSE -> {
+                int flags = r.readByte();
+                yield new AppendResponse(from, to, term, (flags & 1) != 0, r.readLong(), r.readLong(), r.readLong(),
+                                         r.readLong(), r.readString(), (flags & 2) != 0);
+            }
             case FORWARD_REQUEST -> {
                 long incarnation = r.readLong();
                 int n = count(r.readInt());
