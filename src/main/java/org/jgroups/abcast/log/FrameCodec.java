@@ -36,12 +36,11 @@ final class FrameCodec {
     /** Like {@link #encode(LogRecord, ByteBuffer)}, reusing {@code crc} (no allocation per record). */
     static void encode(LogRecord r, ByteBuffer buf, CRC32C crc) {
         int start = buf.position(), limit = buf.limit();
-        buf.putInt(0).putInt(r.payload().length).putLong(r.index()).putLong(r.term());
+        buf.putInt(0).putInt(r.payload().length).putLong(r.index()).putLong(r.term()).put(r.payload());
+        int end = buf.position();
         crc.reset();
-        crc.update(buf.limit(buf.position()).position(start + LENGTH_OFFSET)); // the header after the CRC field
+        crc.update(buf.limit(end).position(start + LENGTH_OFFSET)); // one pass over the frame after the CRC field
         buf.limit(limit);
-        crc.update(r.payload());
-        buf.put(r.payload());
         buf.putInt(start + CRC_OFFSET, (int) crc.getValue());
     }
 

@@ -82,6 +82,8 @@ public final class LogBenchmark {
             raw += rawRate(size, batch, measureNanos / rounds);
             log += logRate(size, batch, measureNanos / rounds);
         }
+        raw /= rounds;
+        log /= rounds;
         System.out.printf("log-bench: size=%d batch=%d records_per_s=%.0f mb_per_s=%.1f ratio_to_raw=%.2f%n",
                           size, batch, log, log * size / 1e6, log / raw);
     }
