@@ -71,21 +71,24 @@ public final class LogBenchmark {
 
     /**
      * Alternates raw and log runs in short slices (after a warm-up of each) so that the disk's latency, which drifts
-     * a lot on virtual machines, affects both alike.
+     * a lot on virtual machines, affects both alike. The ratio is the median of the ratios of adjacent slices, which
+     * a few slices with an unusually fast or slow disk do not move.
      */
     private void compare(int size, int batch) throws IOException {
         rawRate(size, batch, warmupNanos);
         logRate(size, batch, warmupNanos);
-        long rounds = Math.max(2, measureNanos / SLICE_NANOS);
-        double raw = 0, log = 0;
+        int rounds = (int) Math.max(3, measureNanos / SLICE_NANOS);
+        double[] ratios = new double[rounds];
+        double log = 0;
         for (int round = 0; round < rounds; round++) {
-            raw += rawRate(size, batch, measureNanos / rounds);
-            log += logRate(size, batch, measureNanos / rounds);
+            double raw = rawRate(size, batch, measureNanos / rounds);
+            double l = logRate(size, batch, measureNanos / rounds);
+            ratios[round] = l / raw;
+            log += l / rounds;
         }
-        raw /= rounds;
-        log /= rounds;
+        java.util.Arrays.sort(ratios);
         System.out.printf("log-bench: size=%d batch=%d records_per_s=%.0f mb_per_s=%.1f ratio_to_raw=%.2f%n",
-                          size, batch, log, log * size / 1e6, log / raw);
+                          size, batch, log, log * size / 1e6, ratios[rounds / 2]);
     }
 
     /** Records/s of a plain write + force loop writing batch frames' worth of bytes per force. */
