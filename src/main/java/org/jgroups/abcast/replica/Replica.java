@@ -82,6 +82,7 @@ public final class Replica implements AutoCloseable {
     private String lastLeader;
     private long lastTerm = -1;
 
+    private volatile CatchUpHandler catchUpHandler;
     private volatile ReplicaStatus status;
     private volatile String knownLeader;
     private final AtomicLong delivered = new AtomicLong(), submitted = new AtomicLong(), malformed = new AtomicLong();
@@ -106,7 +107,8 @@ public final class Replica implements AutoCloseable {
                 .withTiming(options.electionTicks(), options.heartbeatTicks(),
                             Math.max(options.electionTicks(), 2 * options.heartbeatTicks() + 1))
                 .withLimits(256, options.maxBatchBytes(), 4 * 1024 * 1024)
-                .withRandomSeed(System.nanoTime() ^ options.memberId().hashCode());
+                .withRandomSeed(System.nanoTime() ^ options.memberId().hashCode())
+                .withBulkCatchUp(options.bulkCatchUpEntries());
             this.engine = new Engine(eo, new DurableLogReader(dir.log()), new HardState(meta.currentTerm(), meta.votedFor()),
                                      SnapshotMeta.NONE);
             this.groupCommit = GroupCommitLog.start(dir.log(), GroupCommitOptions.defaults().withFsync(options.fsync()),
@@ -224,6 +226,40 @@ public final class Replica implements AutoCloseable {
         return f;
     }
 
+    /** Installs the recovery layer's handler; without one, bulk catch-up requests are abandoned at once. */
+    public void setCatchUpHandler(CatchUpHandler handler) {
+        this.catchUpHandler = handler;
+    }
+
+    /** Serves a bulk catch-up: encoded committed entries from index from on (an empty chunk if we lack them). */
+    public CompletableFuture<byte[]> readCommittedChunk(long from, int maxBytes) {
+        CompletableFuture<byte[]> f = new CompletableFuture<>();
+        enqueue(() -> f.complete(WireFormat.encodeEntries(engine.readCommitted(from, maxBytes))));
+        return f;
+    }
+
+    /**
+     * Hands in a chunk fetched from another member. Completes with the next index to fetch, or -1 once the leader's
+     * stream can take over. A malformed chunk completes exceptionally (fetch it again, from another member).
+     */
+    public CompletableFuture<Long> installCommittedChunk(byte[] chunk) {
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        List<Entry> entries;
+        try {
+            entries = WireFormat.decodeEntries(chunk);
+        } catch (Codec.MalformedException e) {
+            malformed.incrementAndGet();
+            f.completeExceptionally(e);
+            return f;
+        }
+        enqueue(() -> f.complete(engine.installCommitted(entries)));
+        return f;
+    }
+
+    public void abandonCatchUp() {
+        enqueue(engine::abandonCatchUp);
+    }
+
     public ReplicaStatus status() {
         return status;
     }
@@ -301,6 +337,11 @@ public final class Replica implements AutoCloseable {
             for (LogWrite w : r.writes()) groupCommit.submit(toLogWrite(w));
             for (PeerMessage m : r.messages()) transport.send(m.to(), WireFormat.encode(m));
             for (Entry e : r.committed()) deliver(e);
+            if (r.catchUpWanted() != null) {
+                CatchUpHandler h = catchUpHandler;
+                if (h != null) h.catchUpWanted(r.catchUpWanted().fromIndex(), r.catchUpWanted().leaderCommitIndex());
+                else engine.abandonCatchUp();
+            }
             for (SnapshotNeeded s : r.snapshotsNeeded())
                 log.warn("%s: %s needs entries before %d, which were compacted; snapshot transfer comes with the "
                          + "recovery layer", options.memberId(), s.follower(), s.leaderSnapshotIndex() + 1);
