@@ -351,6 +351,7 @@ public class ABCAST extends Protocol {
             throw new IllegalStateException("ABCAST: no member id: set member_id or give the channel a logical name");
         own_id = id;
         peer_header = AbcastHeader.peer(id);
+        members.learn(local_addr, id, false);
         Path dir = data_dir != null && !data_dir.isBlank() ? Path.of(data_dir.trim())
             : Path.of(System.getProperty("java.io.tmpdir"), "abcast", safe(clusterName), safe(id));
         resolved_dir = dir.toAbsolutePath();
