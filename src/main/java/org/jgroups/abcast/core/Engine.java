@@ -3,6 +3,7 @@ package org.jgroups.abcast.core;
 import org.jgroups.abcast.core.PeerMessage.AppendRequest;
 import org.jgroups.abcast.core.PeerMessage.AppendResponse;
 import org.jgroups.abcast.core.PeerMessage.ForwardRequest;
+import org.jgroups.abcast.core.PeerMessage.JoinRequest;
 import org.jgroups.abcast.core.PeerMessage.Submission;
 import org.jgroups.abcast.core.PeerMessage.VoteRequest;
 import org.jgroups.abcast.core.PeerMessage.VoteResponse;
@@ -15,6 +16,7 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The replication state machine of one member: Raft (terms, pre-vote, majority quorums, log repair) used as a
@@ -60,6 +62,12 @@ public final class Engine {
     /** Leader only: de-duplication state at the end of the leader's log. */
     private SessionTable leaderSessions;
 
+    /** The members the group membership service last reported (liveness hint; whom a joiner asks). */
+    private Set<String> hintedMembers = Set.of();
+    private int joinElapsed;
+    /** Leader only: members that asked to join, with the storage they asked with. */
+    private final Map<String, String> joinRequests = new TreeMap<>();
+
     private final List<PeerMessage> outbox = new ArrayList<>();
     private final List<SnapshotNeeded> snapshotNeeds = new ArrayList<>();
 
@@ -72,7 +80,7 @@ public final class Engine {
         this.opt = Objects.requireNonNull(options);
         this.self = options.memberId();
         this.random = new Random(options.randomSeed());
-        this.log = new ReplicatedLog(store, snapshot, options.maxApplyBytes());
+        this.log = new ReplicatedLog(store, snapshot, options.maxApplyBytes(), 4L * options.maxApplyBytes());
         this.term = hardState.term();
         this.votedFor = hardState.votedFor();
         if (log.lastTerm() > term)
@@ -97,6 +105,10 @@ public final class Engine {
             }
         } else if (electionElapsed >= randomizedElectionTimeout && isSelfVoter()) {
             campaign(true);
+        }
+        if (!isMemberWithOwnStorage() && ++joinElapsed >= opt.electionTicks()) {
+            joinElapsed = 0;
+            askToJoin();
         }
         if (own.count() > 0 && ++resendElapsed >= opt.resendTicks()) {
             resendElapsed = 0;
@@ -123,6 +135,7 @@ public final class Engine {
      * them, this member stops waiting for it and starts an election at the next tick. Never affects safety.
      */
     public void hintMembers(Set<String> reachable) {
+        hintedMembers = Set.copyOf(reachable);
         if (role != Role.LEADER && leader != null && !reachable.contains(leader)) {
             leader = null;
             electionElapsed = randomizedElectionTimeout;
@@ -133,6 +146,10 @@ public final class Engine {
         if (!self.equals(m.to())) return;
         if (m instanceof ForwardRequest f) {
             onForward(f); // forwards carry no authority, whatever their term
+            return;
+        }
+        if (m instanceof JoinRequest j) {
+            if (role == Role.LEADER) joinRequests.put(j.from(), j.storageId());
             return;
         }
         if (m.term() > term) {
@@ -223,7 +240,10 @@ public final class Engine {
     /** Collects everything to do since the last call. See {@link Ready} for what the adapter must do with it. */
     public Ready ready() {
         flushSubmissions();
-        if (role == Role.LEADER) replicate();
+        if (role == Role.LEADER) {
+            if (opt.autoMembership()) adjustMembership();
+            replicate();
+        }
         List<Entry> committed = applyCommitted();
         HardState hs = hardStateDirty ? new HardState(term, votedFor) : null;
         hardStateDirty = false;
@@ -408,6 +428,7 @@ public final class Engine {
         setLeader(newLeader);
         progress.clear();
         votes.clear();
+        joinRequests.clear();
         leaderSessions = null;
         resetElectionTimer();
     }
@@ -616,6 +637,42 @@ public final class Engine {
                 }
             }
             sendPositionedEmptyAppend(e.getKey(), p);
+        }
+    }
+
+    // ------------------------------------------------------------------ automatic membership
+
+    private boolean isMemberWithOwnStorage() {
+        return opt.storageId().equals(log.config().storageOf(self));
+    }
+
+    /** Not in the configuration with our current disk: ask the leader, or everybody we see, to add us. */
+    private void askToJoin() {
+        Set<String> targets = new TreeSet<>();
+        if (leader != null && !leader.equals(self)) targets.add(leader);
+        else targets.addAll(hintedMembers);
+        targets.addAll(log.config().members());
+        targets.remove(self);
+        for (String t : targets) send(new JoinRequest(self, t, term, opt.storageId()));
+    }
+
+    /**
+     * The leader's membership policy, one change at a time: add members that asked to join or came back with a new
+     * disk as learners, then promote learners that caught up. Removal (leave, faulty) is decided outside.
+     */
+    private void adjustMembership() {
+        if (log.term(log.commitIndex()) != term || log.configIndex() > log.commitIndex()) return;
+        Configuration c = log.config();
+        joinRequests.entrySet().removeIf(j -> j.getValue().equals(c.storageOf(j.getKey())));
+        for (Map.Entry<String, String> j : joinRequests.entrySet())
+            if (propose(new ConfigChange.AddLearner(j.getKey(), j.getValue())) == ProposalResult.ACCEPTED) return;
+        for (Map.Entry<String, String> f : followersWithNewStorage().entrySet())
+            if (propose(new ConfigChange.AddLearner(f.getKey(), f.getValue())) == ProposalResult.ACCEPTED) return;
+        for (Map.Entry<String, String> l : c.learners().entrySet()) {
+            FollowerProgress p = progress.get(l.getKey());
+            if (p != null && l.getValue().equals(p.reportedStorage)
+                && p.match >= log.lastIndex() - opt.promoteLagEntries()
+                && propose(new ConfigChange.Promote(l.getKey())) == ProposalResult.ACCEPTED) return;
         }
     }
 

@@ -18,11 +18,15 @@ import java.util.Set;
  * @param maxApplyBytes      approximate bytes of committed entries handed out per {@link Ready}
  * @param resendTicks        a member resends its unconfirmed submissions when none of them committed for this long
  * @param randomSeed         seed of the election timeout randomization (deterministic for the simulation)
+ * @param autoMembership     the leader adds members that ask to join (and members back with a new disk) as learners
+ *                           and promotes learners once they are within promoteLagEntries of its log
+ * @param promoteLagEntries  how far behind the leader's last index a learner may be when it is promoted
  * @param mutations          deliberate bugs for checker tests only; empty in production
  */
 public record EngineOptions(String memberId, String storageId, long incarnation, int electionTicks,
                             int heartbeatTicks, int maxInflightAppends, int maxAppendBytes, int maxApplyBytes,
-                            int resendTicks, long randomSeed, Set<UnsafeTestMutation> mutations) {
+                            int resendTicks, long randomSeed, boolean autoMembership, int promoteLagEntries,
+                            Set<UnsafeTestMutation> mutations) {
 
     public EngineOptions {
         Objects.requireNonNull(memberId, "memberId");
@@ -31,7 +35,7 @@ public record EngineOptions(String memberId, String storageId, long incarnation,
         if (heartbeatTicks < 1 || electionTicks <= 2 * heartbeatTicks)
             throw new IllegalArgumentException("need 1 <= heartbeatTicks and electionTicks > 2 * heartbeatTicks, got "
                                                + heartbeatTicks + " and " + electionTicks);
-        if (maxInflightAppends < 1 || maxAppendBytes < 1 || maxApplyBytes < 1 || resendTicks < 1)
+        if (maxInflightAppends < 1 || maxAppendBytes < 1 || maxApplyBytes < 1 || resendTicks < 1 || promoteLagEntries < 0)
             throw new IllegalArgumentException("limits must be positive");
         mutations = mutations.isEmpty() ? Set.of() : Set.copyOf(mutations);
     }
@@ -39,27 +43,33 @@ public record EngineOptions(String memberId, String storageId, long incarnation,
     /** Defaults tuned for a 10 ms tick: election after 0.5-1 s of silence, heartbeats every 100 ms. */
     public static EngineOptions defaults(String memberId, String storageId, long incarnation) {
         return new EngineOptions(memberId, storageId, incarnation, 50, 10, 64, 256 * 1024, 4 * 1024 * 1024, 100,
-                                 memberId.hashCode() * 31L + incarnation, EnumSet.noneOf(UnsafeTestMutation.class));
+                                 memberId.hashCode() * 31L + incarnation, true, 100,
+                                 EnumSet.noneOf(UnsafeTestMutation.class));
     }
 
     public EngineOptions withTiming(int electionTicks, int heartbeatTicks, int resendTicks) {
         return new EngineOptions(memberId, storageId, incarnation, electionTicks, heartbeatTicks, maxInflightAppends,
-                                 maxAppendBytes, maxApplyBytes, resendTicks, randomSeed, mutations);
+                                 maxAppendBytes, maxApplyBytes, resendTicks, randomSeed, autoMembership, promoteLagEntries, mutations);
     }
 
     public EngineOptions withLimits(int maxInflightAppends, int maxAppendBytes, int maxApplyBytes) {
         return new EngineOptions(memberId, storageId, incarnation, electionTicks, heartbeatTicks, maxInflightAppends,
-                                 maxAppendBytes, maxApplyBytes, resendTicks, randomSeed, mutations);
+                                 maxAppendBytes, maxApplyBytes, resendTicks, randomSeed, autoMembership, promoteLagEntries, mutations);
     }
 
     public EngineOptions withRandomSeed(long seed) {
         return new EngineOptions(memberId, storageId, incarnation, electionTicks, heartbeatTicks, maxInflightAppends,
-                                 maxAppendBytes, maxApplyBytes, resendTicks, seed, mutations);
+                                 maxAppendBytes, maxApplyBytes, resendTicks, seed, autoMembership, promoteLagEntries, mutations);
     }
 
     public EngineOptions withMutations(Set<UnsafeTestMutation> m) {
         return new EngineOptions(memberId, storageId, incarnation, electionTicks, heartbeatTicks, maxInflightAppends,
-                                 maxAppendBytes, maxApplyBytes, resendTicks, randomSeed, m);
+                                 maxAppendBytes, maxApplyBytes, resendTicks, randomSeed, autoMembership, promoteLagEntries, m);
+    }
+
+    public EngineOptions withAutoMembership(boolean on, int promoteLag) {
+        return new EngineOptions(memberId, storageId, incarnation, electionTicks, heartbeatTicks, maxInflightAppends,
+                                 maxAppendBytes, maxApplyBytes, resendTicks, randomSeed, on, promoteLag, mutations);
     }
 
     public boolean has(UnsafeTestMutation m) {

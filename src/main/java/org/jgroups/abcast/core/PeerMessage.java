@@ -58,4 +58,11 @@ public sealed interface PeerMessage {
 
     record Submission(long sequence, byte[] payload) {
     }
+
+    /**
+     * A member that is not in the configuration with its current storage asks to be added (sent to the leader if
+     * known, else to every member it sees). The leader adds it as a learner and promotes it once caught up.
+     */
+    record JoinRequest(String from, String to, long term, String storageId) implements PeerMessage {
+    }
 }

@@ -138,6 +138,22 @@ class EngineTest {
     }
 
     @Test
+    void aNewMemberAsksToJoinIsAddedAsLearnerAndPromotedOnceCaughtUp() {
+        MiniCluster c = MiniCluster.withAutoMembership("a", "b", "c");
+        String leader = c.electLeader();
+        c.submit(leader, "before-d");
+        c.settle();
+        c.add("d", "disk-d", new MemoryLog());
+        c.engine("d").hintMembers(java.util.Set.of("a", "b", "c", "d"));
+        for (int t = 0; t < 60 && !c.engine(leader).config().isVoter("d", "disk-d"); t++) {
+            for (Engine e : c.engines.values()) e.tick();
+            c.settle();
+        }
+        assertTrue(c.engine(leader).config().isVoter("d", "disk-d"), "d joined and was promoted");
+        assertEquals(List.of("before-d"), c.delivered.get("d"), "the joiner received the history");
+    }
+
+    @Test
     void aRemovedLeaderStepsDownOnceItsRemovalIsCommitted() {
         MiniCluster c = new MiniCluster("a", "b", "c");
         String leader = c.electLeader();

@@ -20,6 +20,8 @@ final class MiniCluster {
     Predicate<PeerMessage> drop = m -> false;
     boolean autoPersist = true;
 
+    boolean autoMembership;
+
     MiniCluster(String... members) {
         Map<String, String> voters = new TreeMap<>();
         for (String m : members) voters.put(m, "disk-" + m);
@@ -28,10 +30,19 @@ final class MiniCluster {
 
     void add(String member, String storage, MemoryLog log) {
         EngineOptions o = EngineOptions.defaults(member, storage, 1).withTiming(10, 2, 20)
-            .withRandomSeed(member.hashCode());
+            .withRandomSeed(member.hashCode()).withAutoMembership(autoMembership, 0);
         logs.put(member, log);
         engines.put(member, new Engine(o, log, log.hardState, SnapshotMeta.NONE));
         delivered.put(member, new ArrayList<>());
+    }
+
+    static MiniCluster withAutoMembership(String... members) {
+        MiniCluster c = new MiniCluster();
+        c.autoMembership = true;
+        Map<String, String> voters = new TreeMap<>();
+        for (String m : members) voters.put(m, "disk-" + m);
+        for (String m : members) c.add(m, "disk-" + m, MemoryLog.bootstrapped(Configuration.ofVoters(voters)));
+        return c;
     }
 
     Engine engine(String m) {

@@ -1,0 +1,239 @@
+package org.jgroups.abcast.log;
+
+import org.jgroups.logging.Log;
+import org.jgroups.logging.LogFactory;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Group commit on top of a {@link SegmentedLog}: callers {@link #submit} writes, which return at once; a single
+ * writer thread (the log's one writer) takes everything queued, writes it, forces once and then reports the newest
+ * durable record to the {@link DurabilityListener}. Callers keep submitting while it forces, so the next batch
+ * forms during the current force.
+ * <p>
+ * The queue is bounded in writes and bytes: {@link #submit} blocks when it is full, so memory stays bounded.
+ * Nothing is reported durable before the force covering it returned. Any error on the writer thread stops it: the
+ * listener's {@link DurabilityListener#failed} is called and further submits throw.
+ * <p>
+ * Readers use the wrapped {@link SegmentedLog} directly. Compaction must go through {@link #compact} so that it
+ * runs on the writer thread. {@link #close} does not close the wrapped log.
+ */
+public final class GroupCommitLog implements AutoCloseable {
+    private static final Log log = LogFactory.getLog(GroupCommitLog.class);
+
+    private record Compaction(long index, long term, CompletableFuture<Void> done) {
+    }
+
+    private final SegmentedLog segmentedLog;
+    private final GroupCommitOptions options;
+    private final DurabilityListener listener;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition notEmpty = lock.newCondition();
+    private final Condition notFull = lock.newCondition();
+    private final ArrayDeque<Object> queue = new ArrayDeque<>(); // LogWrite or Compaction
+    private final Thread writer;
+    private long queuedBytes;
+    private long submittedLastIndex; // lastIndex once everything queued is written
+    private long submittedBase;      // compaction point once everything queued is done
+    private boolean closing;
+    private Throwable failure;
+    private volatile long batches;
+
+    private GroupCommitLog(SegmentedLog segmentedLog, GroupCommitOptions options, DurabilityListener listener) {
+        this.segmentedLog = segmentedLog;
+        this.options = options;
+        this.listener = listener;
+        this.submittedLastIndex = segmentedLog.lastIndex();
+        this.submittedBase = segmentedLog.compactionPoint().index();
+        this.writer = new Thread(this::run, "abcast-log-writer[" + segmentedLog.directory().getFileName() + "]");
+        writer.setDaemon(true);
+    }
+
+    /** Starts the writer thread; from now on no other thread may write to {@code log}. */
+    public static GroupCommitLog start(SegmentedLog log, GroupCommitOptions options, DurabilityListener listener) {
+        GroupCommitLog gc = new GroupCommitLog(log, options, listener);
+        gc.writer.start();
+        return gc;
+    }
+
+    public SegmentedLog log() {
+        return segmentedLog;
+    }
+
+    /** Number of batches written (each forced once when fsync is on). */
+    public long batches() {
+        return batches;
+    }
+
+    /**
+     * Queues {@code write}; blocks only while the queue is full.
+     *
+     * @throws IllegalArgumentException if the write would leave a gap after what was submitted before, or touches
+     *                                  compacted records
+     * @throws IOException              if the writer failed earlier (the cause is attached)
+     * @throws IllegalStateException    if closed
+     */
+    public void submit(LogWrite write) throws IOException, InterruptedException {
+        enqueue(write, write.bytes());
+    }
+
+    /**
+     * Queues {@link SegmentedLog#compactUpTo} behind the writes submitted so far. The future completes once it was
+     * done, or exceptionally if the writer failed.
+     */
+    public CompletableFuture<Void> compact(long index, long term) throws IOException, InterruptedException {
+        Compaction c = new Compaction(index, term, new CompletableFuture<>());
+        enqueue(c, 0);
+        return c.done;
+    }
+
+    private void enqueue(Object op, long bytes) throws IOException, InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            while (checkUsable() && isFull(bytes))
+                notFull.await();
+            if (op instanceof LogWrite w) {
+                if (w.fromIndex() > submittedLastIndex + 1 || w.fromIndex() <= submittedBase)
+                    throw new IllegalArgumentException("a write from index " + w.fromIndex() + " must start in ["
+                      + (submittedBase + 1) + ", " + (submittedLastIndex + 1) + "] given what was submitted before");
+                submittedLastIndex = w.lastIndex();
+            }
+            else if (op instanceof Compaction c && c.index > submittedBase) {
+                submittedBase = c.index;
+                submittedLastIndex = Math.max(submittedLastIndex, c.index);
+            }
+            queue.add(op);
+            queuedBytes += bytes;
+            notEmpty.signal();
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean isFull(long bytes) {
+        return queue.size() >= options.maxPendingWrites()
+          || (!queue.isEmpty() && queuedBytes + bytes > options.maxPendingBytes());
+    }
+
+    private boolean checkUsable() throws IOException {
+        if (failure != null)
+            throw new IOException("the log writer of " + segmentedLog.directory() + " failed: " + failure, failure);
+        if (closing)
+            throw new IllegalStateException("group commit log of " + segmentedLog.directory() + " is closed");
+        return true;
+    }
+
+    /** Writes and forces what is still queued, then stops the writer thread. Does not close the wrapped log. */
+    @Override
+    public void close() throws InterruptedException {
+        lock.lock();
+        try {
+            closing = true;
+            notEmpty.signal();
+        }
+        finally {
+            lock.unlock();
+        }
+        writer.join();
+    }
+
+    private void run() {
+        List<Object> batch = new ArrayList<>();
+        try {
+            while (takeAll(batch)) {
+                apply(batch);
+                if (options.fsync())
+                    segmentedLog.force();
+                long last = segmentedLog.lastIndex();
+                listener.durable(last, segmentedLog.termAt(last));
+                for (Object op : batch) {
+                    if (op instanceof Compaction c)
+                        c.done.complete(null);
+                }
+                batch.clear();
+                batches++;
+            }
+        }
+        catch (Throwable t) {
+            fail(t, batch);
+        }
+    }
+
+    /** Moves everything queued into {@code batch}, waiting for something; false once closed and drained. */
+    private boolean takeAll(List<Object> batch) throws InterruptedException {
+        lock.lock();
+        try {
+            while (queue.isEmpty() && !closing)
+                notEmpty.await();
+            if (queue.isEmpty())
+                return false;
+            batch.addAll(queue);
+            queue.clear();
+            queuedBytes = 0;
+            notFull.signalAll();
+            return true;
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    /** Applies the batch, turning runs of consecutive appends into one append (one buffer, few system calls). */
+    private void apply(List<Object> batch) throws IOException {
+        List<LogRecord> appends = new ArrayList<>();
+        for (Object op : batch) {
+            if (op instanceof LogWrite w) {
+                if (w.fromIndex() != segmentedLog.lastIndex() + 1 + appends.size()) {
+                    flushAppends(appends);
+                    segmentedLog.truncateFrom(w.fromIndex());
+                }
+                appends.addAll(w.records());
+            }
+            else if (op instanceof Compaction c) {
+                flushAppends(appends);
+                segmentedLog.compactUpTo(c.index, c.term);
+            }
+        }
+        flushAppends(appends);
+    }
+
+    private void flushAppends(List<LogRecord> appends) throws IOException {
+        if (!appends.isEmpty()) {
+            segmentedLog.append(appends);
+            appends.clear();
+        }
+    }
+
+    private void fail(Throwable t, List<Object> batch) {
+        lock.lock();
+        try {
+            failure = t;
+            batch.addAll(queue);
+            queue.clear();
+            queuedBytes = 0;
+            notFull.signalAll();
+        }
+        finally {
+            lock.unlock();
+        }
+        for (Object op : batch) {
+            if (op instanceof Compaction c)
+                c.done.completeExceptionally(t);
+        }
+        log.error("%s", "log writer of " + segmentedLog.directory() + " failed; no further writes are accepted: " + t);
+        try {
+            listener.failed(t);
+        }
+        catch (Throwable t2) {
+            t.addSuppressed(t2);
+            log.error("%s", "DurabilityListener.failed() threw " + t2);
+        }
+    }
+}

@@ -1,0 +1,408 @@
+package org.jgroups.abcast.replica;
+
+import org.jgroups.abcast.core.Codec;
+import org.jgroups.abcast.core.ConfigChange;
+import org.jgroups.abcast.core.Configuration;
+import org.jgroups.abcast.core.Engine;
+import org.jgroups.abcast.core.EngineOptions;
+import org.jgroups.abcast.core.Entry;
+import org.jgroups.abcast.core.EntryType;
+import org.jgroups.abcast.core.HardState;
+import org.jgroups.abcast.core.LogWrite;
+import org.jgroups.abcast.core.PeerMessage;
+import org.jgroups.abcast.core.ProposalResult;
+import org.jgroups.abcast.core.Ready;
+import org.jgroups.abcast.core.Role;
+import org.jgroups.abcast.core.SnapshotMeta;
+import org.jgroups.abcast.core.SnapshotNeeded;
+import org.jgroups.abcast.core.WireFormat;
+import org.jgroups.abcast.log.DataDirectory;
+import org.jgroups.abcast.log.DurabilityListener;
+import org.jgroups.abcast.log.GroupCommitLog;
+import org.jgroups.abcast.log.GroupCommitOptions;
+import org.jgroups.abcast.log.LogOptions;
+import org.jgroups.abcast.log.LogRecord;
+import org.jgroups.abcast.log.Metadata;
+import org.jgroups.logging.Log;
+import org.jgroups.logging.LogFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One member's replica: drives the pure {@link Engine} from a single event-loop thread, persists through the
+ * group-commit log (whose writer thread forces while the loop keeps going), sends through a {@link PeerTransport}
+ * and delivers committed messages to a {@link DeliveryListener}. Other threads only enqueue events: peer messages,
+ * submissions, membership hints.
+ *
+ * <p>Restart semantics: each open re-delivers the committed history from the start of the log (index 1, or the
+ * snapshot) so an in-memory application rebuilds its state; within one life deliveries have no gap and no duplicate.
+ */
+public final class Replica implements AutoCloseable {
+    private static final Log log = LogFactory.getLog(Replica.class);
+    private static final int INBOX_CAPACITY = 65_536;
+    private static final int MAX_EVENTS_PER_ROUND = 4096;
+
+    private final ReplicaOptions options;
+    private final PeerTransport transport;
+    private final DeliveryListener listener;
+    private final DataDirectory dir;
+    private final GroupCommitLog groupCommit;
+    private final Engine engine;
+    private final String storageId;
+    private final long incarnation;
+
+    private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>(INBOX_CAPACITY);
+    /** Newest (index, term) the log writer reported durable, picked up by the loop (never blocks the writer). */
+    private final AtomicReference<long[]> durable = new AtomicReference<>();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final Thread loop;
+    private volatile boolean running = true;
+
+    // in-flight window, shared between submitting threads and the loop
+    private final ReentrantLock windowLock = new ReentrantLock();
+    private final Condition windowChanged = windowLock.newCondition();
+    private int inflightCount;
+    private long inflightBytes;
+
+    // loop-thread state
+    private final Map<Long, PendingSubmission> pending = new HashMap<>();
+    private Role lastRole;
+    private String lastLeader;
+    private long lastTerm = -1;
+
+    private volatile ReplicaStatus status;
+    private volatile String knownLeader;
+    private final AtomicLong delivered = new AtomicLong(), submitted = new AtomicLong(), malformed = new AtomicLong();
+
+    private record PendingSubmission(CompletableFuture<Delivery> future, int bytes) {
+    }
+
+    private Replica(ReplicaOptions options, PeerTransport transport, DeliveryListener listener) throws IOException {
+        this.options = options;
+        this.transport = transport;
+        this.listener = listener;
+        this.dir = DataDirectory.open(options.dataDir(), options.memberId(), options.clusterName(), LogOptions.defaults());
+        try {
+            Metadata meta = dir.metadata();
+            this.storageId = meta.storageId();
+            // Must grow across restarts and disk loss (the directory's counter restarts with a new disk).
+            this.incarnation = Math.max(meta.incarnation(), System.currentTimeMillis());
+            dir.log().force(); // what recovery found on disk is durable from now on
+            bootstrapIfFirst(meta);
+            meta = dir.metadata();
+            EngineOptions eo = EngineOptions.defaults(options.memberId(), storageId, incarnation)
+                .withTiming(options.electionTicks(), options.heartbeatTicks(),
+                            Math.max(options.electionTicks(), 2 * options.heartbeatTicks() + 1))
+                .withLimits(256, options.maxBatchBytes(), 4 * 1024 * 1024)
+                .withRandomSeed(System.nanoTime() ^ options.memberId().hashCode());
+            this.engine = new Engine(eo, new DurableLogReader(dir.log()), new HardState(meta.currentTerm(), meta.votedFor()),
+                                     SnapshotMeta.NONE);
+            this.groupCommit = GroupCommitLog.start(dir.log(), GroupCommitOptions.defaults().withFsync(options.fsync()),
+                                                    new DurabilityListener() {
+                                                        @Override
+                                                        public void durable(long index, long term) {
+                                                            Replica.this.durable.set(new long[]{index, term});
+                                                            wake();
+                                                        }
+
+                                                        @Override
+                                                        public void failed(Throwable cause) {
+                                                            fail(cause);
+                                                        }
+                                                    });
+        } catch (IOException | RuntimeException e) {
+            dir.close();
+            throw e;
+        }
+        publishStatus();
+        this.loop = new Thread(this::runLoop, "abcast-loop[" + options.memberId() + "]");
+        loop.setDaemon(true);
+    }
+
+    /** Opens the data directory (creating it), recovers the log and starts the event loop. */
+    public static Replica open(ReplicaOptions options, PeerTransport transport, DeliveryListener listener)
+        throws IOException {
+        Replica r = new Replica(options, transport, listener);
+        r.loop.start();
+        log.info("%s: replica started (storage %s, incarnation %d, log %d..%d, term %d)", options.memberId(),
+                 r.storageId, r.incarnation, r.engine.firstIndex(), r.engine.lastIndex(), r.engine.term());
+        return r;
+    }
+
+    /**
+     * A brand-new data directory of the first initial member creates the cluster: a configuration with itself as the
+     * only voter. Everyone else joins through the leader. See docs/design.md for the caveat on re-bootstrapping.
+     */
+    private void bootstrapIfFirst(Metadata meta) throws IOException {
+        List<String> initial = options.initialMembers();
+        boolean fresh = dir.log().lastIndex() == 0 && dir.log().compactionPoint().index() == 0 && meta.currentTerm() == 0;
+        if (!fresh || initial.isEmpty() || !initial.get(0).equals(options.memberId())) return;
+        Entry config = Entry.config(1, 1, options.memberId(), Configuration.ofVoters(Map.of(options.memberId(), storageId)));
+        dir.log().append(List.of(DurableLogReader.toRecord(config)));
+        dir.log().force();
+        dir.updateTermAndVote(1, null);
+        log.info("%s: bootstrapped a new cluster '%s' with itself as the first voter", options.memberId(),
+                 options.clusterName());
+    }
+
+    // ------------------------------------------------------------------ inputs (any thread)
+
+    /**
+     * Submits a message for total order. Blocks while the in-flight window is full or no leader is known, up to
+     * sendTimeoutMillis, then throws. The future completes with the Delivery once the message is committed.
+     */
+    public CompletableFuture<Delivery> submit(byte[] payload) throws InterruptedException, SubmitTimeoutException {
+        checkUsable();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.sendTimeoutMillis());
+        windowLock.lockInterruptibly();
+        try {
+            while (knownLeader == null || (inflightCount > 0 && (inflightCount >= options.maxInflightMessages()
+                                                                 || inflightBytes + payload.length > options.maxInflightBytes()))) {
+                checkUsable();
+                long left = deadline - System.nanoTime();
+                if (left <= 0) throw new SubmitTimeoutException(timeoutReason());
+                windowChanged.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(options.tickMillis())));
+            }
+            inflightCount++;
+            inflightBytes += payload.length;
+        } finally {
+            windowLock.unlock();
+        }
+        CompletableFuture<Delivery> future = new CompletableFuture<>();
+        enqueue(() -> {
+            long seq = engine.submit(payload);
+            pending.put(seq, new PendingSubmission(future, payload.length));
+            submitted.incrementAndGet();
+        });
+        return future;
+    }
+
+    private String timeoutReason() {
+        ReplicaStatus s = status;
+        if (knownLeader == null)
+            return "no leader for " + options.sendTimeoutMillis() + " ms (member " + s.memberId() + " is " + s.role()
+                + " in term " + s.term() + "): this member may be cut off from a majority of " + s.voters();
+        return "the in-flight window stayed full for " + options.sendTimeoutMillis() + " ms (" + inflightCount
+            + " messages not yet committed; leader " + knownLeader + "): no majority acknowledges, or the cluster is"
+            + " overloaded";
+    }
+
+    /** Hands in an encoded peer message. Malformed input is dropped and counted. */
+    public void receive(byte[] encoded) {
+        PeerMessage m;
+        try {
+            m = WireFormat.decode(encoded);
+        } catch (Codec.MalformedException | IllegalArgumentException e) {
+            long n = malformed.incrementAndGet();
+            if (n == 1 || n % 1000 == 0) log.warn("%s: dropped malformed peer message (%d so far): %s", options.memberId(), n, e.getMessage());
+            return;
+        }
+        enqueue(() -> engine.step(m));
+    }
+
+    /** Liveness hint from the group membership service: the member ids in the current view. */
+    public void membersHint(Set<String> members) {
+        Set<String> copy = Set.copyOf(members);
+        enqueue(() -> engine.hintMembers(copy));
+    }
+
+    public CompletableFuture<ProposalResult> propose(ConfigChange change) {
+        CompletableFuture<ProposalResult> f = new CompletableFuture<>();
+        enqueue(() -> f.complete(engine.propose(change)));
+        return f;
+    }
+
+    public ReplicaStatus status() {
+        return status;
+    }
+
+    public String memberId() {
+        return options.memberId();
+    }
+
+    private void enqueue(Runnable event) {
+        if (!running) return;
+        try {
+            inbox.put(event); // blocks a flooding producer once the loop is 64k events behind: backpressure
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void wake() {
+        inbox.offer(() -> {
+        });
+    }
+
+    private void checkUsable() {
+        Throwable t = failure.get();
+        if (t != null) throw new IllegalStateException("replica " + options.memberId() + " failed: " + t, t);
+        if (!running) throw new IllegalStateException("replica " + options.memberId() + " is closed");
+    }
+
+    private void fail(Throwable cause) {
+        if (failure.compareAndSet(null, cause)) {
+            log.error("%s: replica stopped after an unrecoverable error: %s", options.memberId(), cause);
+            running = false;
+            wake();
+            signalWindow();
+        }
+    }
+
+    // ------------------------------------------------------------------ the event loop
+
+    private void runLoop() {
+        long tickNanos = TimeUnit.MILLISECONDS.toNanos(options.tickMillis());
+        long nextTick = System.nanoTime() + tickNanos;
+        try {
+            while (running) {
+                long wait = nextTick - System.nanoTime();
+                Runnable event = wait > 0 ? inbox.poll(wait, TimeUnit.NANOSECONDS) : inbox.poll();
+                for (int n = 0; event != null; n++) {
+                    event.run();
+                    if (n >= MAX_EVENTS_PER_ROUND) break;
+                    event = inbox.poll();
+                }
+                long[] d = durable.getAndSet(null);
+                if (d != null) engine.persisted(d[0], d[1]);
+                long now = System.nanoTime();
+                if (now >= nextTick) {
+                    engine.tick();
+                    nextTick = now - nextTick > 10 * tickNanos ? now + tickNanos : nextTick + tickNanos;
+                }
+                handleReady();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable t) {
+            fail(t);
+        } finally {
+            failPending(failure.get() != null ? "replica failed: " + failure.get() : "replica closed");
+        }
+    }
+
+    private void handleReady() throws IOException, InterruptedException {
+        Ready r;
+        do {
+            r = engine.ready();
+            if (r.hardState() != null) dir.updateTermAndVote(r.hardState().term(), r.hardState().votedFor());
+            for (LogWrite w : r.writes()) groupCommit.submit(toLogWrite(w));
+            for (PeerMessage m : r.messages()) transport.send(m.to(), WireFormat.encode(m));
+            for (Entry e : r.committed()) deliver(e);
+            for (SnapshotNeeded s : r.snapshotsNeeded())
+                log.warn("%s: %s needs entries before %d, which were compacted; snapshot transfer comes with the "
+                         + "recovery layer", options.memberId(), s.follower(), s.leaderSnapshotIndex() + 1);
+        } while (r.moreCommitted());
+        publishStatus();
+    }
+
+    private static org.jgroups.abcast.log.LogWrite toLogWrite(LogWrite w) {
+        List<LogRecord> records = new ArrayList<>(w.entries().size());
+        for (Entry e : w.entries()) records.add(DurableLogReader.toRecord(e));
+        return new org.jgroups.abcast.log.LogWrite(w.fromIndex(), records);
+    }
+
+    private void deliver(Entry e) {
+        if (e.type() == EntryType.CONFIG) {
+            log.info("%s: configuration at index %d: %s", options.memberId(), e.index(), e.configuration());
+            listener.configurationCommitted(e.index(), e.configuration());
+            return;
+        }
+        if (e.type() != EntryType.DATA) return;
+        Delivery d = new Delivery(e.index(), e.term(), e.origin(), e.incarnation(), e.sequence(), e.payload());
+        delivered.incrementAndGet();
+        try {
+            listener.deliver(d);
+        } catch (RuntimeException ex) {
+            log.error("%s: the application threw while delivering index %d: %s", options.memberId(), e.index(), ex);
+        }
+        if (e.origin().equals(options.memberId()) && e.incarnation() == incarnation) {
+            PendingSubmission p = pending.remove(e.sequence());
+            if (p != null) {
+                releaseWindow(p.bytes);
+                p.future.complete(d);
+            }
+        }
+    }
+
+    private void releaseWindow(int bytes) {
+        windowLock.lock();
+        try {
+            inflightCount--;
+            inflightBytes -= bytes;
+            windowChanged.signalAll();
+        } finally {
+            windowLock.unlock();
+        }
+    }
+
+    private void signalWindow() {
+        windowLock.lock();
+        try {
+            windowChanged.signalAll();
+        } finally {
+            windowLock.unlock();
+        }
+    }
+
+    private void failPending(String why) {
+        IllegalStateException e = new IllegalStateException(why);
+        for (PendingSubmission p : pending.values()) p.future.completeExceptionally(e);
+        pending.clear();
+        Runnable r;
+        while ((r = inbox.poll()) != null) {
+            // submissions enqueued after the loop stopped never reach the engine; their futures are dropped with them
+        }
+        signalWindow();
+    }
+
+    private void publishStatus() {
+        Configuration c = engine.config();
+        String leader = engine.leader();
+        knownLeader = leader;
+        status = new ReplicaStatus(options.memberId(), engine.role(), leader, engine.term(), engine.commitIndex(),
+                                   engine.appliedIndex(), engine.lastIndex(), engine.durableIndex(),
+                                   c.voters().keySet(), c.learners().keySet(), engine.pendingSubmissions(),
+                                   delivered.get(), submitted.get(), malformed.get(), incarnation, storageId);
+        if (engine.role() != lastRole || !java.util.Objects.equals(leader, lastLeader) || engine.term() != lastTerm) {
+            lastRole = engine.role();
+            lastLeader = leader;
+            lastTerm = engine.term();
+            log.debug("%s: %s in term %d, leader %s", options.memberId(), lastRole, lastTerm, leader);
+            if (leader != null) signalWindow();
+            listener.roleChanged(lastRole, leader, lastTerm);
+        }
+    }
+
+    /** Stops the loop, writes out what is queued for the log, and fails submissions not yet committed. */
+    @Override
+    public void close() {
+        running = false;
+        wake();
+        try {
+            loop.join(5_000);
+            groupCommit.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            try {
+                dir.close();
+            } catch (IOException e) {
+                log.warn("%s: closing the data directory: %s", options.memberId(), e);
+            }
+        }
+        log.info("%s: replica closed", options.memberId());
+    }
+}

@@ -1,0 +1,58 @@
+package org.jgroups.abcast.replica;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Settings of one {@link Replica}. The JGroups protocol maps its {@code @Property} fields onto these.
+ *
+ * @param memberId            stable id of this member (survives restarts; default in ABCAST: the logical name)
+ * @param clusterName         name of the cluster; a data directory of another cluster is refused
+ * @param dataDir             this member's data directory (log, metadata, snapshots)
+ * @param initialMembers      members of a brand-new cluster; the first of them bootstraps it when its data directory
+ *                            is new, the others join it automatically (empty: this member never bootstraps)
+ * @param fsync               force every batch to disk before acknowledging it (turn off only for benchmarks)
+ * @param tickMillis          length of one logical tick
+ * @param electionTicks       ticks without a leader before an election (randomized up to twice that)
+ * @param heartbeatTicks      ticks between leader heartbeats
+ * @param maxInflightMessages this member's submissions not yet committed before {@code submit} blocks
+ * @param maxInflightBytes    the same limit in payload bytes
+ * @param sendTimeoutMillis   how long {@code submit} waits for room in the window (no leader, no quorum) before failing
+ * @param maxBatchBytes       approximate bytes per append or forward message
+ */
+public record ReplicaOptions(String memberId, String clusterName, Path dataDir, List<String> initialMembers,
+                             boolean fsync, int tickMillis, int electionTicks, int heartbeatTicks,
+                             int maxInflightMessages, long maxInflightBytes, long sendTimeoutMillis,
+                             int maxBatchBytes) {
+    public ReplicaOptions {
+        Objects.requireNonNull(memberId, "memberId");
+        Objects.requireNonNull(clusterName, "clusterName");
+        Objects.requireNonNull(dataDir, "dataDir");
+        initialMembers = List.copyOf(initialMembers);
+        if (memberId.isBlank()) throw new IllegalArgumentException("memberId must not be blank");
+        if (tickMillis < 1) throw new IllegalArgumentException("tickMillis must be >= 1");
+        if (maxInflightMessages < 1 || maxInflightBytes < 1 || maxBatchBytes < 1 || sendTimeoutMillis < 0)
+            throw new IllegalArgumentException("limits must be positive");
+    }
+
+    public static ReplicaOptions defaults(String memberId, String clusterName, Path dataDir, List<String> initialMembers) {
+        return new ReplicaOptions(memberId, clusterName, dataDir, initialMembers, true, 10, 50, 10, 10_000,
+                                  64L * 1024 * 1024, 10_000, 256 * 1024);
+    }
+
+    public ReplicaOptions withFsync(boolean on) {
+        return new ReplicaOptions(memberId, clusterName, dataDir, initialMembers, on, tickMillis, electionTicks,
+                                  heartbeatTicks, maxInflightMessages, maxInflightBytes, sendTimeoutMillis, maxBatchBytes);
+    }
+
+    public ReplicaOptions withTiming(int tickMillis, int electionTicks, int heartbeatTicks) {
+        return new ReplicaOptions(memberId, clusterName, dataDir, initialMembers, fsync, tickMillis, electionTicks,
+                                  heartbeatTicks, maxInflightMessages, maxInflightBytes, sendTimeoutMillis, maxBatchBytes);
+    }
+
+    public ReplicaOptions withWindow(int maxInflightMessages, long maxInflightBytes, long sendTimeoutMillis) {
+        return new ReplicaOptions(memberId, clusterName, dataDir, initialMembers, fsync, tickMillis, electionTicks,
+                                  heartbeatTicks, maxInflightMessages, maxInflightBytes, sendTimeoutMillis, maxBatchBytes);
+    }
+}

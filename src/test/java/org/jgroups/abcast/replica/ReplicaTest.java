@@ -1,0 +1,117 @@
+package org.jgroups.abcast.replica;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ReplicaTest {
+    @TempDir
+    Path dir;
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void theFirstInitialMemberBootstrapsTheOthersJoinAndAllDeliverTheSameOrder() throws Exception {
+        try (LocalReplicas c = new LocalReplicas(dir, "a", "b", "c")) {
+            for (String m : List.of("a", "b", "c")) c.start(m);
+            LocalReplicas.await("all three voters", 10_000,
+                                () -> c.replica("a").status().voters().size() == 3);
+            int perMember = 2000;
+            long start = System.nanoTime();
+            List<CompletableFuture<Delivery>> futures = new ArrayList<>();
+            List<Thread> senders = new ArrayList<>();
+            for (String m : List.of("a", "b", "c")) {
+                Thread t = new Thread(() -> {
+                    try {
+                        for (int i = 0; i < perMember; i++) {
+                            CompletableFuture<Delivery> f = c.replica(m).submit(bytes(m + "-" + i));
+                            synchronized (futures) {
+                                futures.add(f);
+                            }
+                        }
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                senders.add(t);
+                t.start();
+            }
+            for (Thread t : senders) t.join();
+            for (CompletableFuture<Delivery> f : futures) f.get(20, TimeUnit.SECONDS);
+            double secs = (System.nanoTime() - start) / 1e9;
+            LocalReplicas.await("everyone delivered everything", 20_000,
+                                () -> c.delivered.values().stream().allMatch(l -> l.size() == 3 * perMember));
+            System.out.printf("replica-test: members=3 messages=%d msgs_per_sec=%.0f (fsync on, one JVM)%n",
+                              3 * perMember, 3 * perMember / secs);
+            assertEquals(c.delivered.get("a"), c.delivered.get("b"));
+            assertEquals(c.delivered.get("a"), c.delivered.get("c"));
+        }
+    }
+
+    @Test
+    void aRestartedMemberRedeliversTheWholeHistoryAndCatchesUpWhatItMissed() throws Exception {
+        try (LocalReplicas c = new LocalReplicas(dir, "a", "b", "c")) {
+            for (String m : List.of("a", "b", "c")) c.start(m);
+            LocalReplicas.await("all three voters", 10_000, () -> c.replica("a").status().voters().size() == 3);
+            String follower = c.leader().equals("c") ? "b" : "c";
+            String sender = c.leader();
+            for (int i = 0; i < 100; i++) c.replica(sender).submit(bytes("before-" + i)).get(10, TimeUnit.SECONDS);
+            c.stop(follower);
+            for (int i = 0; i < 100; i++) c.replica(sender).submit(bytes("missed-" + i)).get(10, TimeUnit.SECONDS);
+            c.start(follower);
+            LocalReplicas.await("the restarted member caught up", 20_000,
+                                () -> c.delivered.get(follower).size() == 200);
+            assertEquals(c.delivered.get(sender), c.delivered.get(follower));
+        }
+    }
+
+    @Test
+    void whenTheLeaderStopsTheOthersElectANewOneAndNothingCommittedIsLost() throws Exception {
+        try (LocalReplicas c = new LocalReplicas(dir, "a", "b", "c")) {
+            for (String m : List.of("a", "b", "c")) c.start(m);
+            LocalReplicas.await("all three voters", 10_000, () -> c.replica("a").status().voters().size() == 3);
+            String oldLeader = c.leader();
+            String survivor = oldLeader.equals("a") ? "b" : "a";
+            List<String> committed = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                c.replica(survivor).submit(bytes("m" + i)).get(10, TimeUnit.SECONDS);
+                committed.add("m" + i);
+            }
+            c.stop(oldLeader);
+            for (int i = 50; i < 100; i++) {
+                c.replica(survivor).submit(bytes("m" + i)).get(10, TimeUnit.SECONDS);
+                committed.add("m" + i);
+            }
+            assertEquals(committed, c.delivered.get(survivor));
+        }
+    }
+
+    @Test
+    void aMemberCutOffFromTheMajorityTimesOutInsteadOfAcceptingMessages() throws Exception {
+        try (LocalReplicas c = new LocalReplicas(dir, "a", "b", "c")) {
+            for (String m : List.of("a", "b", "c")) c.start(m);
+            LocalReplicas.await("all three voters", 10_000, () -> c.replica("a").status().voters().size() == 3);
+            String loner = c.leader().equals("a") ? "b" : "a";
+            c.isolated.add(loner);
+            LocalReplicas.await("the loner gives up on the leader", 10_000, () -> c.replica(loner).status().leader() == null);
+            SubmitTimeoutException e = assertThrows(SubmitTimeoutException.class, () -> {
+                for (int i = 0; i < 5000; i++) c.replica(loner).submit(bytes("lost-" + i));
+            });
+            assertTrue(e.getMessage().contains("majority"), e.getMessage());
+        }
+    }
+}
