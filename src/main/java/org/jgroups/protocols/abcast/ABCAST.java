@@ -8,6 +8,7 @@ import org.jgroups.Header;
 import org.jgroups.JChannel;
 import org.jgroups.Message;
 import org.jgroups.View;
+import org.jgroups.abcast.core.ConfigChange;
 import org.jgroups.abcast.core.Configuration;
 import org.jgroups.abcast.core.Role;
 import org.jgroups.abcast.replica.Delivery;
@@ -39,6 +40,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 /**
  * Uniform, durable atomic broadcast as a JGroups protocol: every multicast sent through the channel (without the
@@ -659,6 +661,11 @@ public class ABCAST extends Protocol {
         return r == null ? null : r.status();
     }
 
+    private <T> T fromStatus(Function<ReplicaStatus, T> f, T whenStopped) {
+        ReplicaStatus s = status();
+        return s == null ? whenStopped : f.apply(s);
+    }
+
     @ManagedAttribute(name = "running", description = "True while the replica is open (channel connected)")
     public boolean isRunning() {
         return replica != null;
@@ -671,74 +678,62 @@ public class ABCAST extends Protocol {
 
     @ManagedAttribute(name = "role", description = "FOLLOWER, PRE_CANDIDATE, CANDIDATE or LEADER")
     public String role() {
-        ReplicaStatus s = status();
-        return s == null ? "STOPPED" : String.valueOf(s.role());
+        return fromStatus(x -> String.valueOf(x.role()), "STOPPED");
     }
 
     @ManagedAttribute(name = "leader", description = "Member id of the current leader (null if none is known)")
     public String leader() {
-        ReplicaStatus s = status();
-        return s == null ? null : s.leader();
+        return fromStatus(ReplicaStatus::leader, null);
     }
 
     @ManagedAttribute(name = "term", description = "Current term")
     public long term() {
-        ReplicaStatus s = status();
-        return s == null ? -1 : s.term();
+        return fromStatus(ReplicaStatus::term, -1L);
     }
 
     @ManagedAttribute(name = "commit_index", description = "Highest log index known to be committed")
     public long commitIndex() {
-        ReplicaStatus s = status();
-        return s == null ? -1 : s.commitIndex();
+        return fromStatus(ReplicaStatus::commitIndex, -1L);
     }
 
     @ManagedAttribute(name = "applied_index", description = "Highest log index delivered in this life")
     public long appliedIndex() {
-        ReplicaStatus s = status();
-        return s == null ? -1 : s.appliedIndex();
+        return fromStatus(ReplicaStatus::appliedIndex, -1L);
     }
 
     @ManagedAttribute(name = "last_index", description = "Index of the newest entry in the local log")
     public long lastIndex() {
-        ReplicaStatus s = status();
-        return s == null ? -1 : s.lastIndex();
+        return fromStatus(ReplicaStatus::lastIndex, -1L);
     }
 
     @ManagedAttribute(name = "durable_index", description = "Highest index forced to the local disk")
     public long durableIndex() {
-        ReplicaStatus s = status();
-        return s == null ? -1 : s.durableIndex();
+        return fromStatus(ReplicaStatus::durableIndex, -1L);
     }
 
     @ManagedAttribute(name = "voters", description = "Member ids that vote and count toward commit")
     public String voters() {
-        ReplicaStatus s = status();
-        return s == null ? null : String.valueOf(s.voters());
+        return fromStatus(x -> String.valueOf(x.voters()), null);
     }
 
     @ManagedAttribute(name = "learners", description = "Member ids that receive the log without voting")
     public String learners() {
-        ReplicaStatus s = status();
-        return s == null ? null : String.valueOf(s.learners());
+        return fromStatus(x -> String.valueOf(x.learners()), null);
     }
 
     @ManagedAttribute(name = "inflight", description = "This member's messages accepted but not yet delivered")
     public int inflight() {
-        ReplicaStatus s = status();
-        return s == null ? 0 : s.inflightSubmissions();
+        return fromStatus(ReplicaStatus::inflightSubmissions, 0);
     }
 
     @ManagedAttribute(name = "delivered", description = "Messages the replica delivered in this life (all origins)")
     public long delivered() {
-        ReplicaStatus s = status();
-        return s == null ? 0 : s.delivered();
+        return fromStatus(ReplicaStatus::delivered, 0L);
     }
 
     @ManagedAttribute(name = "forwarded", description = "Messages this member submitted (forwarded to the leader)")
     public long forwarded() {
-        ReplicaStatus s = status();
-        return s == null ? 0 : s.submitted();
+        return fromStatus(ReplicaStatus::submitted, 0L);
     }
 
     @ManagedAttribute(name = "dropped_malformed", description = "Malformed peer messages dropped by the replica "
@@ -750,8 +745,7 @@ public class ABCAST extends Protocol {
 
     @ManagedAttribute(name = "incarnation", description = "Process life number of this member")
     public long incarnation() {
-        ReplicaStatus s = status();
-        return s == null ? -1 : s.incarnation();
+        return fromStatus(ReplicaStatus::incarnation, -1L);
     }
 
     @ManagedAttribute(name = "num_ordered_sent", description = "Multicasts this member handed to total order")
@@ -801,6 +795,17 @@ public class ABCAST extends Protocol {
         + "message (dropped at every member alike)")
     public long numUndecodable() {
         return num_undecodable.sum();
+    }
+
+    /**
+     * Removes a member id from the configuration (a voter that is gone for good otherwise keeps counting toward the
+     * majority). Only the leader accepts it; returns the replica's answer (ACCEPTED or why not).
+     */
+    @ManagedOperation(description = "Removes a member id from the configuration (leader only); returns the result")
+    public String removeMember(String memberId) throws Exception {
+        ReplicaHandle r = replica;
+        if (r == null) return not_running_reason;
+        return String.valueOf(r.propose(new ConfigChange.Remove(memberId)).get(10, TimeUnit.SECONDS));
     }
 
     @ManagedOperation(description = "Member id -> address mapping")

@@ -1,5 +1,7 @@
 package org.jgroups.protocols.abcast;
 
+import org.jgroups.abcast.core.ConfigChange;
+import org.jgroups.abcast.core.ProposalResult;
 import org.jgroups.abcast.replica.Delivery;
 import org.jgroups.abcast.replica.DeliveryListener;
 import org.jgroups.abcast.replica.PeerTransport;
@@ -26,6 +28,10 @@ interface ReplicaHandle {
     ReplicaStatus status();
 
     void close();
+
+    default CompletableFuture<ProposalResult> propose(ConfigChange change) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("membership changes"));
+    }
 
     @FunctionalInterface
     interface Opener {
@@ -62,6 +68,11 @@ interface ReplicaHandle {
             @Override
             public void close() {
                 r.close();
+            }
+
+            @Override
+            public CompletableFuture<ProposalResult> propose(ConfigChange change) {
+                return r.propose(change);
             }
         };
     }

@@ -11,8 +11,6 @@ import org.jgroups.protocols.pbcast.NAKACK2;
 import org.jgroups.stack.ProtocolStack;
 import org.jgroups.util.UUID;
 import org.jgroups.util.Util;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -45,23 +43,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * broken build fails instead of hanging.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
-class AbcastClusterTest {
-    private final List<JChannel> channels = Collections.synchronizedList(new ArrayList<>());
+class AbcastClusterTest extends ChannelTestBase {
     private final Map<String, TestChannels.Recorder> recorders = new ConcurrentHashMap<>();
-    private Path root;
-    private String cluster;
 
-    @BeforeEach
-    void setUp() throws Exception {
-        root = Files.createTempDirectory("abcast-cluster");
-        cluster = "abcast-" + UUID.randomUUID().toStringLong().substring(0, 8);
-    }
-
-    @AfterEach
-    void tearDown() {
-        setLoss(channels, 0);
-        TestChannels.closeAll(channels);
-        TestChannels.deleteTree(root);
+    @Override
+    protected void beforeClose() {
+        setLoss(channels, 0); // SHUFFLE would slow the leaves down
     }
 
     static String initial(String... names) {

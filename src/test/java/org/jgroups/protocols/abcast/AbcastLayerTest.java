@@ -12,8 +12,6 @@ import org.jgroups.stack.Protocol;
 import org.jgroups.util.MessageBatch;
 import org.jgroups.util.UUID;
 import org.jgroups.util.Util;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -41,22 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * bad input, start-up failures and JMX. The ordering itself is tested with the real replica in AbcastClusterTest.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class AbcastLayerTest {
-    private final List<JChannel> channels = new ArrayList<>();
-    private Path root;
-    private String cluster;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        root = Files.createTempDirectory("abcast-layer");
-        cluster = "layer-" + UUID.randomUUID().toStringLong().substring(0, 8);
-    }
-
-    @AfterEach
-    void tearDown() {
-        TestChannels.closeAll(channels);
-        TestChannels.deleteTree(root);
-    }
+class AbcastLayerTest extends ChannelTestBase {
 
     private JChannel start(String name, String memberId, TestChannels.Recorder rec) throws Exception {
         JChannel ch = TestChannels.create(name, root.resolve(name), "");

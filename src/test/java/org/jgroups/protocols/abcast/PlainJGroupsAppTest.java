@@ -10,7 +10,6 @@ import org.jgroups.util.RspList;
 import org.jgroups.util.UUID;
 import org.jgroups.util.Util;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,21 +31,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * RpcDispatcher, and get their configuration from the stack file and system properties (as a user would start them).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class PlainJGroupsAppTest {
-    private final List<JChannel> channels = Collections.synchronizedList(new ArrayList<>());
-    private Path root;
-    private String cluster;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        root = Files.createTempDirectory("abcast-app");
-        cluster = "app-" + UUID.randomUUID().toStringLong().substring(0, 8);
-    }
+class PlainJGroupsAppTest extends ChannelTestBase {
 
     @AfterEach
-    void tearDown() {
-        TestChannels.closeAll(channels);
-        TestChannels.deleteTree(root);
+    void clearProperties() {
         for (String p : List.of("abcast.data_dir", "jgroups.bind_port", "jgroups.tcpping.initial_hosts"))
             System.clearProperty(p);
     }
@@ -62,7 +50,7 @@ class PlainJGroupsAppTest {
     /** A tiny chat written only against JChannel and Receiver. */
     static final class Chat implements Receiver {
         final JChannel ch;
-        final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        private final List<String> lines = new ArrayList<>();
 
         Chat(JChannel ch) {
             this.ch = ch;
@@ -72,12 +60,20 @@ class PlainJGroupsAppTest {
         @Override
         public void receive(Message msg) {
             String line = msg.getObject();
-            lines.add(line);
+            add(line);
             try {
                 if (line.endsWith(": ping")) ch.send(msg.getSrc(), "pong from " + ch.getName()); // unicast reply
             } catch (Exception e) {
-                lines.add("error " + e);
+                add("error " + e);
             }
+        }
+
+        synchronized void add(String line) {
+            lines.add(line);
+        }
+
+        synchronized List<String> lines() {
+            return new ArrayList<>(lines);
         }
     }
 
@@ -96,20 +92,20 @@ class PlainJGroupsAppTest {
                 try {
                     for (int i = 1; i <= 20; i++) c.ch.send(null, c.ch.getName() + ": line " + i);
                 } catch (Exception e) {
-                    c.lines.add("send failed " + e);
+                    c.add("send failed " + e);
                 }
             });
             talkers.add(t);
             t.start();
         }
         for (Thread t : talkers) t.join();
-        for (Chat c : chats) TestChannels.waitFor(c.ch.getName() + " gets 60 lines", 30_000, () -> c.lines.size() >= 60);
-        List<String> reference = new ArrayList<>(chats.get(0).lines);
-        for (Chat c : chats) assertEquals(reference, new ArrayList<>(c.lines));
+        for (Chat c : chats) TestChannels.waitFor(c.ch.getName() + " gets 60 lines", 30_000, () -> c.lines().size() >= 60);
+        List<String> reference = chats.get(0).lines();
+        for (Chat c : chats) assertEquals(reference, c.lines());
 
         chats.get(0).ch.send(null, "A: ping");
         TestChannels.waitFor("3 pongs at A", 30_000,
-                             () -> chats.get(0).lines.stream().filter(l -> l.startsWith("pong from")).count() == 3);
+                             () -> chats.get(0).lines().stream().filter(l -> l.startsWith("pong from")).count() == 3);
     }
 
     /** The target of the RPCs: records the calls in the order this member executed them. */
@@ -182,9 +178,9 @@ class PlainJGroupsAppTest {
             assertEquals(InetAddress.getByName("127.0.0.1"), c.ch.getProtocolStack().getTransport().getBindAddr());
         Util.waitUntilAllChannelsHaveSameView(10_000, 50, chats.stream().map(c -> c.ch).toArray(JChannel[]::new));
         for (Chat c : chats) c.ch.send(null, c.ch.getName() + ": hello");
-        for (Chat c : chats) TestChannels.waitFor("3 lines", 30_000, () -> c.lines.size() >= 3);
-        for (Chat c : chats) assertEquals(chats.get(0).lines, c.lines);
-        assertTrue(chats.get(0).lines.containsAll(List.of("A: hello", "B: hello", "C: hello")));
+        for (Chat c : chats) TestChannels.waitFor("3 lines", 30_000, () -> c.lines().size() >= 3);
+        for (Chat c : chats) assertEquals(chats.get(0).lines(), c.lines());
+        assertTrue(chats.get(0).lines().containsAll(List.of("A: hello", "B: hello", "C: hello")));
     }
 
     /** n ports p with p and p + 100 (FD_SOCK2) free on 127.0.0.1. */
