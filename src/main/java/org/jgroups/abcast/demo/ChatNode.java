@@ -44,6 +44,8 @@ public final class ChatNode implements Receiver, AutoCloseable {
     public static final List<String> COMMANDS = List.of("/members", "/leader", "/status", "/help", "/quit");
 
     static final byte TEXT = 'T', JOINED = 'J', LEFT = 'L';
+    /** Longer than the reference stacks' failure detection (FD_ALL3 timeout 10 s + VERIFY_SUSPECT2 1.5 s). */
+    static final int DUPLICATE_ID_RETRY_SECONDS = 30;
 
     public enum Kind { TEXT, JOINED, LEFT }
 
@@ -75,8 +77,8 @@ public final class ChatNode implements Receiver, AutoCloseable {
     private final AtomicLong ownSent = new AtomicLong(), ownLiveDelivered = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final List<Thread> threads = new ArrayList<>();
-    private JChannel channel;
-    private ABCAST abcast;
+    private volatile JChannel channel;
+    private volatile ABCAST abcast;
     private volatile boolean live;
     private long historyLines, lastHistoryIndex; // printer thread only
     private View lastView;           // printer thread only
@@ -88,19 +90,38 @@ public final class ChatNode implements Receiver, AutoCloseable {
 
     /** Creates the channel and joins the cluster; history starts arriving as soon as a majority is reachable. */
     public ChatNode start() throws Exception {
-        channel = new JChannel(options.props()).name(options.name());
-        GMS gms = channel.getProtocolStack().findProtocol(GMS.class);
-        if (gms != null) gms.printLocalAddress(false); // the screen is ours; the address is in /members
-        abcast = ABCAST.find(channel);
-        if (abcast == null) throw new IllegalArgumentException(options.props() + " has no ABCAST protocol");
-        abcast.memberId(options.name()).dataDir(options.dataDir().toString()).initialMembers(options.initialMembers());
-        channel.setReceiver(this);
         startThread("chat-printer", this::printLoop);
-        try {
-            channel.connect(options.cluster());
-        } catch (Exception e) {
-            close(false);
-            throw e;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DUPLICATE_ID_RETRY_SECONDS);
+        while (true) {
+            JChannel ch = new JChannel(options.props()).name(options.name());
+            GMS gms = ch.getProtocolStack().findProtocol(GMS.class);
+            if (gms != null) gms.printLocalAddress(false); // the screen is ours; the address is in /members
+            ABCAST a = ABCAST.find(ch);
+            if (a == null) {
+                ch.close();
+                close(false);
+                throw new IllegalArgumentException(options.props() + " has no ABCAST protocol");
+            }
+            a.memberId(options.name()).dataDir(options.dataDir().toString()).initialMembers(options.initialMembers());
+            ch.setReceiver(this);
+            channel = ch;
+            abcast = a;
+            try {
+                ch.connect(options.cluster());
+                break;
+            } catch (Exception e) {
+                ch.close();
+                // A previous run of this member that was killed stays in the others' view until their failure
+                // detection drops it, and ABCAST refuses a member id that a view member holds: wait for that.
+                boolean staleSelf = String.valueOf(e.getMessage()).contains("is already used by");
+                if (!staleSelf || System.nanoTime() > deadline) {
+                    close(false);
+                    throw e;
+                }
+                out.info(options.name() + " is still in the cluster's view (an earlier run that crashed, not yet "
+                         + "detected?); trying again in 2 s");
+                if (!sleep(2000)) throw e;
+            }
         }
         enqueue(encode(JOINED, token));
         startThread("chat-sender", this::sendLoop);
@@ -269,6 +290,7 @@ public final class ChatNode implements Receiver, AutoCloseable {
     }
 
     private void view(View v) {
+        if (!v.containsMember(channel.getAddress())) return; // from an attempt to connect that failed
         View prev = lastView;
         lastView = v;
         String members = String.join(", ", v.getMembers().stream().map(String::valueOf).toList());

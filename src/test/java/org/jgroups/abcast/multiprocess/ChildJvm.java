@@ -17,7 +17,7 @@ import java.util.function.BooleanSupplier;
  * stdin, stderr goes to a file. {@link #kill()} is SIGKILL ({@code destroyForcibly}), bounded in time.
  */
 public final class ChildJvm implements AutoCloseable {
-    final String name;
+    public final String name;
     final Path stderr;
     private final Process process;
     private final PrintWriter stdin;

@@ -1,8 +1,6 @@
 package org.jgroups.abcast.multiprocess;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,13 +38,9 @@ final class ProcessCluster implements AutoCloseable {
     ProcessCluster(Path root, String... names) throws IOException {
         this.root = root;
         this.names = List.of(names);
-        int[] p = freePorts(names.length);
-        List<String> hosts = new ArrayList<>();
-        for (int i = 0; i < names.length; i++) {
-            ports.put(names[i], p[i]);
-            hosts.add("127.0.0.1[" + p[i] + "]");
-        }
-        initialHosts = String.join(",", hosts);
+        int[] p = LoopbackPorts.free(names.length);
+        for (int i = 0; i < names.length; i++) ports.put(names[i], p[i]);
+        initialHosts = LoopbackPorts.initialHosts(p);
     }
 
     /** Starts the first member, waits until it is up, then the others at once (a common first view, no merge). */
@@ -269,29 +263,5 @@ final class ProcessCluster implements AutoCloseable {
     @Override
     public void close() {
         for (ChildJvm c : lives) c.close();
-    }
-
-    /** n ports p with p and p + 100 (FD_SOCK2's offset in the stack) free on 127.0.0.1, from a random base. */
-    static int[] freePorts(int n) throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int base = 20_000 + ThreadLocalRandom.current().nextInt(30_000);
-            boolean ok = true;
-            for (int i = 0; i < n + 2 && ok; i++) // two spare ports: TCP takes the next one if a port is taken
-                ok = free(base + i) && free(base + i + 100);
-            if (ok) {
-                int[] out = new int[n];
-                for (int i = 0; i < n; i++) out[i] = base + i;
-                return out;
-            }
-        }
-        throw new IOException("no " + n + " consecutive free ports found on 127.0.0.1");
-    }
-
-    private static boolean free(int port) {
-        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.isBound();
-        } catch (IOException e) {
-            return false;
-        }
     }
 }
