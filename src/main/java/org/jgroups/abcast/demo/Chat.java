@@ -63,28 +63,19 @@ public final class Chat {
         Configurator.reconfigure(b.build());
     }
 
+    /** Reads the user's input and hands it to the node, until the user quits. */
+    @FunctionalInterface
+    interface Input {
+        void run(ChatNode node) throws IOException;
+    }
+
     static int runPlain(ChatOptions o) {
         PrintStream stdout = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        PlainOutput out = new PlainOutput(stdout);
-        ChatNode node = new ChatNode(o, out);
-        Thread hook = closeOnSignal(node);
-        try {
-            out.info("joining " + o.cluster() + " as " + o.name() + " (" + o.props() + ", data dir " + shown(o.dataDir())
-                     + ", log " + shown(o.logFile()) + ")");
-            node.start();
+        return run(o, new PlainOutput(stdout), node -> {
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line; (line = in.readLine()) != null; )
                 if (!node.input(line)) break;
-            node.close();
-            out.info("bye");
-            return 0;
-        } catch (Exception e) {
-            out.error("chat failed: " + e.getMessage());
-            node.close(false);
-            return 1;
-        } finally {
-            removeHook(hook);
-        }
+        });
     }
 
     static int runOnTerminal(ChatOptions o) {
@@ -95,24 +86,34 @@ public final class Chat {
             System.err.println("chat: no usable terminal (" + e + "); falling back to plain lines");
             return runPlain(o);
         }
-        ChatNode node = new ChatNode(o, ui);
+        try {
+            return run(o, ui, node -> {
+                ui.info("type a line to send it to everybody; /help lists the commands");
+                ui.run(node);
+            });
+        } finally {
+            ui.close();
+        }
+    }
+
+    /** Joins, runs the input until the user quits, leaves. Returns the exit code. */
+    private static int run(ChatOptions o, ChatNode.Output out, Input input) {
+        ChatNode node = new ChatNode(o, out);
         Thread hook = closeOnSignal(node);
         try {
-            ui.info("joining " + o.cluster() + " as " + o.name() + " (" + o.props() + ", data dir " + shown(o.dataDir())
-                    + ", log " + shown(o.logFile()) + ")");
+            out.info("joining " + o.cluster() + " as " + o.name() + " (" + o.props() + ", data dir " + shown(o.dataDir())
+                     + ", log " + shown(o.logFile()) + ")");
             node.start();
-            ui.info("type a line to send it to everybody; /help lists the commands");
-            ui.run(node);
+            input.run(node);
             node.close();
-            ui.info("bye");
+            out.info("bye");
             return 0;
         } catch (Exception e) {
-            ui.error("chat failed: " + e.getMessage());
+            out.error("chat failed: " + e.getMessage());
             node.close(false);
             return 1;
         } finally {
             removeHook(hook);
-            ui.close();
         }
     }
 

@@ -5,6 +5,7 @@ import org.jgroups.abcast.multiprocess.LoopbackPorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ class ChatProcessTest {
     private static final Pattern ORDERED = Pattern.compile("^(\\[history] )?(#(\\d+) .*)$");
     private static final Pattern TEXT = Pattern.compile("^#\\d+ (\\S+): (.*)$");
 
-    @TempDir
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS) // a failure keeps the chats' logs and stderr for a look
     Path tmp;
 
     private final String cluster = "chat-" + Long.toHexString(ThreadLocalRandom.current().nextLong());

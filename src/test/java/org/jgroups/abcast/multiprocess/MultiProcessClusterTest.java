@@ -3,6 +3,7 @@ package org.jgroups.abcast.multiprocess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class MultiProcessClusterTest {
-    @TempDir
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS) // a failure keeps each life's stderr for a look
     Path tmp;
 
     private ProcessCluster cluster;
@@ -33,6 +34,21 @@ class MultiProcessClusterTest {
 
     private void everybodySends(String prefix, int count, long pauseMs) {
         for (String n : cluster.names) cluster.send(n, prefix + n, count, pauseMs);
+    }
+
+    /**
+     * Starts a cluster of these members, has everybody stream COUNT messages with a pause between them, and returns
+     * the leader once it delivered at least {@code underWay} of them: the moment to kill something mid-stream.
+     */
+    private String startAndStream(String prefix, int count, long pauseMs, int underWay, String... names)
+        throws Exception {
+        cluster = new ProcessCluster(tmp, names);
+        cluster.startAll();
+        String leader = cluster.awaitLeader(cluster.alive(), names.length);
+        everybodySends(prefix, count, pauseMs);
+        ChildJvm.waitFor("the stream to be under way", 30_000, () -> cluster.delivered(leader) >= underWay,
+                         List.of());
+        return leader;
     }
 
     @Test
@@ -48,17 +64,11 @@ class MultiProcessClusterTest {
 
     @Test
     void leaderKilledMidStreamThenFollowerKilledAndRestarted() throws Exception {
-        cluster = new ProcessCluster(tmp, "A", "B", "C");
-        cluster.startAll();
-        String leader = cluster.awaitLeader(cluster.alive(), 3);
-
-        everybodySends("x", 150, 10);
-        ChildJvm.waitFor("the stream to be under way", 30_000, () -> cluster.delivered(leader) >= 60, List.of());
+        String leader = startAndStream("x", 150, 10, 60, "A", "B", "C");
         cluster.kill(leader);
         String newLeader = cluster.awaitNewLeader(leader);
         cluster.awaitQuiet(45_000); // the survivors finish their streams under the new leader
-        cluster.start(leader);      // the old leader comes back as a follower: replays its log, catches up
-        cluster.awaitReady(List.of(cluster.get(leader)));
+        cluster.restart(leader);    // the old leader comes back as a follower: replays its log, catches up
         cluster.awaitQuiet(45_000);
         cluster.assertConsistent();
 
@@ -74,11 +84,7 @@ class MultiProcessClusterTest {
 
     @Test
     void wholeClusterKilledMidStreamLosesNothingAcknowledged() throws Exception {
-        cluster = new ProcessCluster(tmp, "A", "B", "C");
-        cluster.startAll();
-        String leader = cluster.awaitLeader(cluster.alive(), 3);
-        everybodySends("w", 300, 5);
-        ChildJvm.waitFor("the stream to be under way", 30_000, () -> cluster.delivered(leader) >= 150, List.of());
+        startAndStream("w", 300, 5, 150, "A", "B", "C");
         for (String n : cluster.names) cluster.kill(n);
         int acked = cluster.allAcks().size();
         assertTrue(acked < 900, "killed in the middle of the stream: " + acked + " of 900 acknowledged");
@@ -93,19 +99,14 @@ class MultiProcessClusterTest {
 
     @Test
     void fiveMembersSurviveTheLeaderAndAFollowerKilled() throws Exception {
-        cluster = new ProcessCluster(tmp, "A", "B", "C", "D", "E");
-        cluster.startAll();
-        String leader = cluster.awaitLeader(cluster.alive(), 5);
-        everybodySends("f", 100, 10);
-        ChildJvm.waitFor("the stream to be under way", 30_000, () -> cluster.delivered(leader) >= 100, List.of());
+        String leader = startAndStream("f", 100, 10, 100, "A", "B", "C", "D", "E");
         String follower = cluster.names.stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
         cluster.kill(leader);
         cluster.kill(follower);
         cluster.awaitNewLeader(leader); // three of five voters are a majority
         cluster.awaitQuiet(60_000);
-        cluster.start(leader);
-        cluster.start(follower);
-        cluster.awaitReady(List.of(cluster.get(leader), cluster.get(follower)));
+        cluster.restart(leader);
+        cluster.restart(follower);
         cluster.awaitQuiet(60_000);
         cluster.assertConsistent();
     }

@@ -61,7 +61,9 @@ final class ProcessCluster implements AutoCloseable {
                                     List.of("-Djgroups.bind_port=" + ports.get(name),
                                             "-Djgroups.tcpping.initial_hosts=" + initialHosts,
                                             "-Dabcast.data_dir=" + root.resolve(name),
-                                            "-Dabcast.initial_members=" + String.join(",", names)),
+                                            "-Dabcast.initial_members=" + String.join(",", names),
+                                            // -Dmultiprocess.log.level=DEBUG: the children log that much to stderr
+                                            "-Dmember.log.level=" + System.getProperty("multiprocess.log.level", "WARN")),
                                     MemberMain.class, List.of(name, cluster), root.resolve(life + ".stderr"));
         current.put(name, c);
         lives.add(c);
@@ -89,6 +91,11 @@ final class ProcessCluster implements AutoCloseable {
      */
     ChildJvm killAndRestart(String name) throws Exception {
         kill(name);
+        return restart(name);
+    }
+
+    /** Starts a killed member again once the running members' view no longer has its previous life. */
+    ChildJvm restart(String name) throws Exception {
         List<ChildJvm> others = alive();
         ChildJvm.waitFor("the others to drop " + name + " from their view", 30_000,
                          () -> others.stream().allMatch(c -> !lastView(c).contains(name)), lives);
