@@ -87,10 +87,7 @@ class ChatProcessTest {
     @Test
     void everyChatPrintsTheSameOrderedLinesAndARestartedOneReplaysTheHistory() throws Exception {
         ports = LoopbackPorts.free(3);
-        awaitLive(start("A"));
-        start("B");
-        start("C");
-        for (ChildJvm c : chats.values()) awaitLive(c);
+        for (String n : List.of("A", "B", "C")) awaitLive(start(n)); // one after the other, as people do
 
         for (int i = 1; i <= 20; i++)
             for (String n : chats.keySet()) chats.get(n).send("line " + i + " from " + n);
