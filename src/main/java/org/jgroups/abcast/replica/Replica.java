@@ -90,6 +90,23 @@ public final class Replica implements AutoCloseable {
     private record PendingSubmission(CompletableFuture<Delivery> future, int bytes) {
     }
 
+    /** A submission on its way to the engine; failed explicitly if the replica stops before running it. */
+    private final class SubmitEvent implements Runnable {
+        final byte[] payload;
+        final CompletableFuture<Delivery> future = new CompletableFuture<>();
+
+        SubmitEvent(byte[] payload) {
+            this.payload = payload;
+        }
+
+        @Override
+        public void run() {
+            long seq = engine.submit(payload);
+            pending.put(seq, new PendingSubmission(future, payload.length));
+            submitted.incrementAndGet();
+        }
+    }
+
     private Replica(ReplicaOptions options, PeerTransport transport, DeliveryListener listener) throws IOException {
         this.options = options;
         this.transport = transport;
@@ -167,11 +184,14 @@ public final class Replica implements AutoCloseable {
      */
     public CompletableFuture<Delivery> submit(byte[] payload) throws InterruptedException, SubmitTimeoutException {
         checkUsable();
+        // A delivery callback that sends runs on the loop thread, which is the only one that frees the window:
+        // waiting there would wait for itself. Such sends are admitted at once (the engine buffers them).
+        boolean onLoop = Thread.currentThread() == loop;
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.sendTimeoutMillis());
         windowLock.lockInterruptibly();
         try {
-            while (knownLeader == null || (inflightCount > 0 && (inflightCount >= options.maxInflightMessages()
-                                                                 || inflightBytes + payload.length > options.maxInflightBytes()))) {
+            while (!onLoop && (knownLeader == null || (inflightCount > 0 && (inflightCount >= options.maxInflightMessages()
+                                                                 || inflightBytes + payload.length > options.maxInflightBytes())))) {
                 checkUsable();
                 long left = deadline - System.nanoTime();
                 if (left <= 0) throw new SubmitTimeoutException(timeoutReason());
@@ -182,13 +202,11 @@ public final class Replica implements AutoCloseable {
         } finally {
             windowLock.unlock();
         }
-        CompletableFuture<Delivery> future = new CompletableFuture<>();
-        enqueue(() -> {
-            long seq = engine.submit(payload);
-            pending.put(seq, new PendingSubmission(future, payload.length));
-            submitted.incrementAndGet();
-        });
-        return future;
+        SubmitEvent event = new SubmitEvent(payload);
+        if (onLoop) event.run();
+        else enqueue(event);
+        if (!running) failQueued("replica " + options.memberId() + " closed"); // raced with close(): fail, don't hang
+        return event.future;
     }
 
     private String timeoutReason() {
@@ -402,10 +420,14 @@ public final class Replica implements AutoCloseable {
         IllegalStateException e = new IllegalStateException(why);
         for (PendingSubmission p : pending.values()) p.future.completeExceptionally(e);
         pending.clear();
+        failQueued(why);
+    }
+
+    /** Fails the submissions still queued for a loop that no longer runs. */
+    private void failQueued(String why) {
         Runnable r;
-        while ((r = inbox.poll()) != null) {
-            // submissions enqueued after the loop stopped never reach the engine; their futures are dropped with them
-        }
+        while ((r = inbox.poll()) != null)
+            if (r instanceof SubmitEvent s) s.future.completeExceptionally(new IllegalStateException(why));
         signalWindow();
     }
 
