@@ -115,6 +115,11 @@ public class ABCAST extends Protocol {
         type = AttributeType.BYTES, writable = false)
     protected int max_batch_bytes = 256 * 1024;
 
+    @Property(description = "A member this many entries behind the leader fetches the history in bulk through the "
+        + "RECOVERY protocol (which sets it when it is in the stack) instead of the leader's stream. 0: never",
+        writable = false)
+    protected int bulk_catch_up_entries;
+
     // ------------------------------------------------------------------ counters of this layer
 
     protected final LongAdder num_ordered_sent = new LongAdder();
@@ -138,6 +143,9 @@ public class ABCAST extends Protocol {
     protected volatile String not_running_reason = "ABCAST is not running: the channel is not connected";
     protected volatile AbcastHeader peer_header;
     protected ReplicaHandle.Opener opener = ReplicaHandle::open;
+    /** Called with every replica this layer opens (the RECOVERY protocol installs its catch-up handler). */
+    protected final List<java.util.function.Consumer<ReplicaHandle>> replica_listeners =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Object announce_lock = new Object();
 
     // ------------------------------------------------------------------ fluent configuration
@@ -395,7 +403,7 @@ public class ABCAST extends Protocol {
                                                         parseInitialMembers(initial_members), fsync,
                                                         (int) tick_interval, election_ticks, heartbeat_ticks,
                                                         max_inflight_messages, max_inflight_bytes, send_timeout,
-                                                        max_batch_bytes);
+                                                        max_batch_bytes, bulk_catch_up_entries);
             ReplicaHandle r;
             try {
                 r = opener.open(options, this::sendPeer, new Listener());
@@ -404,6 +412,7 @@ public class ABCAST extends Protocol {
                                                 + resolved_dir + ": " + e.getMessage(), e);
             }
             replica = r;
+            replica_listeners.forEach(l -> l.accept(r));
             r.membersHint(members.memberIdsInView());
             log.info("%s: ABCAST started: member %s, cluster %s, data_dir %s", local_addr, own_id, cluster,
                      resolved_dir);
