@@ -69,6 +69,7 @@ public final class Replica implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final Thread loop;
     private volatile boolean running = true;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     // in-flight window, shared between submitting threads and the loop
     private final ReentrantLock windowLock = new ReentrantLock();
@@ -125,7 +126,8 @@ public final class Replica implements AutoCloseable {
                             Math.max(options.electionTicks(), 2 * options.heartbeatTicks() + 1))
                 .withLimits(256, options.maxBatchBytes(), 4 * 1024 * 1024)
                 .withRandomSeed(System.nanoTime() ^ options.memberId().hashCode())
-                .withBulkCatchUp(options.bulkCatchUpEntries());
+                .withBulkCatchUp(options.bulkCatchUpEntries())
+                .withFaultRemoval(options.faultTicks(), options.minVoters());
             this.engine = new Engine(eo, new DurableLogReader(dir.log()), new HardState(meta.currentTerm(), meta.votedFor()),
                                      SnapshotMeta.NONE);
             this.groupCommit = GroupCommitLog.start(dir.log(), GroupCommitOptions.defaults().withFsync(options.fsync()),
@@ -455,6 +457,11 @@ public final class Replica implements AutoCloseable {
      * {@link #close()} instead, which keeps its place in the configuration.
      */
     public boolean leaveAndClose(long timeoutMillis) throws InterruptedException {
+        ReplicaStatus s = status;
+        if (s.voters().equals(Set.of(options.memberId())) || !running) { // the last voter cannot leave; nothing to wait for
+            close();
+            return false;
+        }
         CompletableFuture<Void> asked = new CompletableFuture<>();
         enqueue(() -> {
             engine.leave();
@@ -482,6 +489,7 @@ public final class Replica implements AutoCloseable {
     /** Stops the loop, writes out what is queued for the log, and fails submissions not yet committed. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) return;
         running = false;
         wake();
         try {

@@ -34,6 +34,12 @@ interface ReplicaHandle {
         return CompletableFuture.failedFuture(new UnsupportedOperationException("membership changes"));
     }
 
+    /** Leaves the configuration (bounded), then closes; see {@link Replica#leaveAndClose}. */
+    default boolean leaveAndClose(long timeoutMillis) throws InterruptedException {
+        close();
+        return false;
+    }
+
     /** Recovery layer hooks (see {@link Replica#setCatchUpHandler}); a stand-in supports none of them. */
     default void setCatchUpHandler(CatchUpHandler handler) {
     }
@@ -86,6 +92,11 @@ interface ReplicaHandle {
             @Override
             public CompletableFuture<ProposalResult> propose(ConfigChange change) {
                 return r.propose(change);
+            }
+
+            @Override
+            public boolean leaveAndClose(long timeoutMillis) throws InterruptedException {
+                return r.leaveAndClose(timeoutMillis);
             }
 
             @Override
