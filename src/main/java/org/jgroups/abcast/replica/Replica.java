@@ -69,6 +69,7 @@ public final class Replica implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final Thread loop;
     private volatile boolean running = true;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     // in-flight window, shared between submitting threads and the loop
     private final ReentrantLock windowLock = new ReentrantLock();
@@ -90,6 +91,23 @@ public final class Replica implements AutoCloseable {
     private record PendingSubmission(CompletableFuture<Delivery> future, int bytes) {
     }
 
+    /** A submission on its way to the engine; failed explicitly if the replica stops before running it. */
+    private final class SubmitEvent implements Runnable {
+        final byte[] payload;
+        final CompletableFuture<Delivery> future = new CompletableFuture<>();
+
+        SubmitEvent(byte[] payload) {
+            this.payload = payload;
+        }
+
+        @Override
+        public void run() {
+            long seq = engine.submit(payload);
+            pending.put(seq, new PendingSubmission(future, payload.length));
+            submitted.incrementAndGet();
+        }
+    }
+
     private Replica(ReplicaOptions options, PeerTransport transport, DeliveryListener listener) throws IOException {
         this.options = options;
         this.transport = transport;
@@ -108,7 +126,8 @@ public final class Replica implements AutoCloseable {
                             Math.max(options.electionTicks(), 2 * options.heartbeatTicks() + 1))
                 .withLimits(256, options.maxBatchBytes(), 4 * 1024 * 1024)
                 .withRandomSeed(System.nanoTime() ^ options.memberId().hashCode())
-                .withBulkCatchUp(options.bulkCatchUpEntries());
+                .withBulkCatchUp(options.bulkCatchUpEntries())
+                .withFaultRemoval(options.faultTicks(), options.minVoters());
             this.engine = new Engine(eo, new DurableLogReader(dir.log()), new HardState(meta.currentTerm(), meta.votedFor()),
                                      SnapshotMeta.NONE);
             this.groupCommit = GroupCommitLog.start(dir.log(), GroupCommitOptions.defaults().withFsync(options.fsync()),
@@ -167,11 +186,14 @@ public final class Replica implements AutoCloseable {
      */
     public CompletableFuture<Delivery> submit(byte[] payload) throws InterruptedException, SubmitTimeoutException {
         checkUsable();
+        // A delivery callback that sends runs on the loop thread, which is the only one that frees the window:
+        // waiting there would wait for itself. Such sends are admitted at once (the engine buffers them).
+        boolean onLoop = Thread.currentThread() == loop;
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.sendTimeoutMillis());
         windowLock.lockInterruptibly();
         try {
-            while (knownLeader == null || (inflightCount > 0 && (inflightCount >= options.maxInflightMessages()
-                                                                 || inflightBytes + payload.length > options.maxInflightBytes()))) {
+            while (!onLoop && (knownLeader == null || (inflightCount > 0 && (inflightCount >= options.maxInflightMessages()
+                                                                 || inflightBytes + payload.length > options.maxInflightBytes())))) {
                 checkUsable();
                 long left = deadline - System.nanoTime();
                 if (left <= 0) throw new SubmitTimeoutException(timeoutReason());
@@ -182,13 +204,11 @@ public final class Replica implements AutoCloseable {
         } finally {
             windowLock.unlock();
         }
-        CompletableFuture<Delivery> future = new CompletableFuture<>();
-        enqueue(() -> {
-            long seq = engine.submit(payload);
-            pending.put(seq, new PendingSubmission(future, payload.length));
-            submitted.incrementAndGet();
-        });
-        return future;
+        SubmitEvent event = new SubmitEvent(payload);
+        if (onLoop) event.run();
+        else enqueue(event);
+        if (!running) failQueued("replica " + options.memberId() + " closed"); // raced with close(): fail, don't hang
+        return event.future;
     }
 
     private String timeoutReason() {
@@ -402,10 +422,14 @@ public final class Replica implements AutoCloseable {
         IllegalStateException e = new IllegalStateException(why);
         for (PendingSubmission p : pending.values()) p.future.completeExceptionally(e);
         pending.clear();
+        failQueued(why);
+    }
+
+    /** Fails the submissions still queued for a loop that no longer runs. */
+    private void failQueued(String why) {
         Runnable r;
-        while ((r = inbox.poll()) != null) {
-            // submissions enqueued after the loop stopped never reach the engine; their futures are dropped with them
-        }
+        while ((r = inbox.poll()) != null)
+            if (r instanceof SubmitEvent s) s.future.completeExceptionally(new IllegalStateException(why));
         signalWindow();
     }
 
@@ -433,6 +457,11 @@ public final class Replica implements AutoCloseable {
      * {@link #close()} instead, which keeps its place in the configuration.
      */
     public boolean leaveAndClose(long timeoutMillis) throws InterruptedException {
+        ReplicaStatus s = status;
+        if (s.voters().equals(Set.of(options.memberId())) || !running) { // the last voter cannot leave; nothing to wait for
+            close();
+            return false;
+        }
         CompletableFuture<Void> asked = new CompletableFuture<>();
         enqueue(() -> {
             engine.leave();
@@ -460,6 +489,7 @@ public final class Replica implements AutoCloseable {
     /** Stops the loop, writes out what is queued for the log, and fails submissions not yet committed. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) return;
         running = false;
         wake();
         try {
