@@ -103,6 +103,9 @@ public final class ChatNode implements Receiver, AutoCloseable {
                 throw new IllegalArgumentException(options.props() + " has no ABCAST protocol");
             }
             a.memberId(options.name()).dataDir(options.dataDir().toString()).initialMembers(options.initialMembers());
+            // Quitting the chat is going offline, not leaving the group: keep the seat (vote) for the next start, so
+            // that A, B and C quitting one by one do not shrink the voters to the last one standing.
+            a.setValue("leave_on_disconnect", false);
             ch.setReceiver(this);
             channel = ch;
             abcast = a;
