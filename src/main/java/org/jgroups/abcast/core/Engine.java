@@ -4,6 +4,7 @@ import org.jgroups.abcast.core.PeerMessage.AppendRequest;
 import org.jgroups.abcast.core.PeerMessage.AppendResponse;
 import org.jgroups.abcast.core.PeerMessage.ForwardRequest;
 import org.jgroups.abcast.core.PeerMessage.JoinRequest;
+import org.jgroups.abcast.core.PeerMessage.LeaveRequest;
 import org.jgroups.abcast.core.PeerMessage.Submission;
 import org.jgroups.abcast.core.PeerMessage.VoteRequest;
 import org.jgroups.abcast.core.PeerMessage.VoteResponse;
@@ -51,6 +52,15 @@ public final class Engine {
     /** Follower: highest index known to match the current leader's log (valid for the current term only). */
     private long verifiedIndex;
     private long lastAckedDurable;
+    /** Follower: the highest commit index a leader has announced (to know how far behind we are). */
+    private long leaderCommitSeen;
+    /** Follower: fetching committed history in bulk through the adapter's recovery layer. */
+    private boolean bulkActive;
+    private int bulkElapsed;
+    private long bulkProgressMark;
+    /** Ticks before a new bulk catch-up may start, after one was abandoned. */
+    private int bulkBackoff;
+    private CatchUpWanted catchUpWanted;
 
     private final OwnSubmissions own = new OwnSubmissions();
     private boolean resendAll;
@@ -67,6 +77,14 @@ public final class Engine {
     private int joinElapsed;
     /** Leader only: members that asked to join, with the storage they asked with. */
     private final Map<String, String> joinRequests = new TreeMap<>();
+    /** Leader only: members that asked to leave. */
+    private final Set<String> leaveRequests = new TreeSet<>();
+    /** Leader only: removed members, with the index of their removal, still replicated to until they know it. */
+    private final Map<String, Long> departed = new TreeMap<>();
+    /** Leader only: ticks each member has been missing from the membership hints. */
+    private final Map<String, Integer> absentTicks = new TreeMap<>();
+    private boolean leaving;
+    private int leaveElapsed;
 
     private final List<PeerMessage> outbox = new ArrayList<>();
     private final List<SnapshotNeeded> snapshotNeeds = new ArrayList<>();
@@ -80,7 +98,7 @@ public final class Engine {
         this.opt = Objects.requireNonNull(options);
         this.self = options.memberId();
         this.random = new Random(options.randomSeed());
-        this.log = new ReplicatedLog(store, snapshot, options.maxApplyBytes());
+        this.log = new ReplicatedLog(store, snapshot, options.maxApplyBytes(), 4L * options.maxApplyBytes());
         this.term = hardState.term();
         this.votedFor = hardState.votedFor();
         if (log.lastTerm() > term)
@@ -106,7 +124,19 @@ public final class Engine {
         } else if (electionElapsed >= randomizedElectionTimeout && isSelfVoter()) {
             campaign(true);
         }
-        if (!isMemberWithOwnStorage() && ++joinElapsed >= opt.electionTicks()) {
+        if (role == Role.LEADER && opt.faultTicks() > 0) countAbsences();
+        if (bulkBackoff > 0) bulkBackoff--;
+        if (bulkActive && ++bulkElapsed >= 5 * opt.electionTicks()) {
+            bulkElapsed = 0;
+            if (log.commitIndex() == bulkProgressMark) requestCatchUp(); // the transfer stalled: ask again
+            bulkProgressMark = log.commitIndex();
+        }
+        if (leaving && ++leaveElapsed >= opt.heartbeatTicks()) {
+            leaveElapsed = 0;
+            if (leader != null && !leader.equals(self) && log.config().contains(self))
+                send(new LeaveRequest(self, leader, term));
+        }
+        if (!leaving && !isMemberWithOwnStorage() && ++joinElapsed >= opt.electionTicks()) {
             joinElapsed = 0;
             askToJoin();
         }
@@ -149,7 +179,16 @@ public final class Engine {
             return;
         }
         if (m instanceof JoinRequest j) {
-            if (role == Role.LEADER) joinRequests.put(j.from(), j.storageId());
+            // Only members the membership service sees may join (a member it reports absent stays out).
+            if (role == Role.LEADER && (hintedMembers.isEmpty() || hintedMembers.contains(j.from())))
+                joinRequests.put(j.from(), j.storageId());
+            return;
+        }
+        if (m instanceof LeaveRequest l) {
+            if (role != Role.LEADER) return;
+            joinRequests.remove(l.from());
+            if (log.config().contains(l.from())) leaveRequests.add(l.from());
+            else departed.putIfAbsent(l.from(), log.configIndex()); // removed, but missed the news: repeat it
             return;
         }
         if (m.term() > term) {
@@ -167,7 +206,7 @@ public final class Engine {
             }
         } else if (m.term() < term) {
             if (m instanceof AppendRequest)
-                send(new AppendResponse(self, m.from(), term, false, 0, 0, -1, -1, opt.storageId()));
+                send(new AppendResponse(self, m.from(), term, false, 0, 0, -1, -1, opt.storageId(), false));
             else if (m instanceof VoteRequest vr && vr.preVote())
                 send(new VoteResponse(self, m.from(), term, true, false, opt.storageId()));
             return;
@@ -234,6 +273,7 @@ public final class Engine {
 
     public boolean hasReady() {
         return hardStateDirty || !outbox.isEmpty() || !snapshotNeeds.isEmpty() || log.appliedIndex() < applyLimit()
+            || catchUpWanted != null
             || own.hasUnsent() || resendAll || role == Role.LEADER;
     }
 
@@ -251,7 +291,9 @@ public final class Engine {
         outbox.clear();
         List<SnapshotNeeded> needs = snapshotNeeds.isEmpty() ? List.of() : List.copyOf(snapshotNeeds);
         snapshotNeeds.clear();
-        return new Ready(hs, log.takeWrites(), msgs, committed, needs, log.appliedIndex() < applyLimit());
+        CatchUpWanted catchUp = catchUpWanted;
+        catchUpWanted = null;
+        return new Ready(hs, log.takeWrites(), msgs, committed, needs, catchUp, log.appliedIndex() < applyLimit());
     }
 
     // ------------------------------------------------------------------ observation
@@ -325,7 +367,8 @@ public final class Engine {
         Map<String, String> m = new TreeMap<>();
         Configuration c = log.config();
         progress.forEach((k, p) -> {
-            if (p.reportedStorage != null && !p.reportedStorage.equals(c.storageOf(k))) m.put(k, p.reportedStorage);
+            if (c.contains(k) && p.reportedStorage != null && !p.reportedStorage.equals(c.storageOf(k)))
+                m.put(k, p.reportedStorage);
         });
         return m;
     }
@@ -429,6 +472,9 @@ public final class Engine {
         progress.clear();
         votes.clear();
         joinRequests.clear();
+        leaveRequests.clear();
+        absentTicks.clear();
+        departed.clear();
         leaderSessions = null;
         resetElectionTimer();
     }
@@ -486,6 +532,8 @@ public final class Engine {
         if (role != Role.FOLLOWER) becomeFollower(term, a.from());
         else if (leader == null) setLeader(a.from());
         electionElapsed = 0;
+        leaderCommitSeen = Math.max(leaderCommitSeen, a.commitIndex());
+        maybeStartBulkCatchUp();
         if (a.prevIndex() < 0) { // pure heartbeat: we know nothing new about our position
             respondSuccess();
             return;
@@ -502,7 +550,7 @@ public final class Engine {
         if (!log.matches(prevIndex, prevTerm)) {
             long hint = log.probeHint(prevIndex, prevTerm);
             send(new AppendResponse(self, a.from(), term, false, verifiedIndex, durableAck(), a.prevIndex(), hint,
-                                    opt.storageId()));
+                                    opt.storageId(), bulkActive));
             return;
         }
         long lastOfMessage = prevIndex + entries.size();
@@ -524,7 +572,7 @@ public final class Engine {
     private void respondSuccess() {
         long durable = durableAck();
         lastAckedDurable = Math.max(lastAckedDurable, durable);
-        send(new AppendResponse(self, leader, term, true, verifiedIndex, durable, 0, 0, opt.storageId()));
+        send(new AppendResponse(self, leader, term, true, verifiedIndex, durable, 0, 0, opt.storageId(), bulkActive));
     }
 
     // ------------------------------------------------------------------ replication: leader side
@@ -541,6 +589,10 @@ public final class Engine {
         p.reportedStorage = r.storageId();
         p.recentlyActive = true;
         if (!r.success()) {
+            if (r.catchingUp() && p.state != FollowerProgress.State.SNAPSHOT) {
+                p.enterBulk();
+                return;
+            }
             // Durable entries do not vanish from the same disk, so a rejection at or below match is stale. Above it,
             // the follower may have lost entries it had accepted but not yet made durable (it restarted).
             if (p.state == FollowerProgress.State.SNAPSHOT || r.rejectedIndex() < 0 || r.rejectedIndex() <= p.match)
@@ -552,9 +604,12 @@ public final class Engine {
         p.acknowledge(r.acceptedIndex());
         if (Objects.equals(r.storageId(), log.config().storageOf(r.from())) && r.durableIndex() > p.match)
             p.match = r.durableIndex();
-        if (p.state == FollowerProgress.State.PROBE
-            || (p.state == FollowerProgress.State.SNAPSHOT && p.accepted >= log.firstIndex() - 1))
+        if (r.catchingUp()) {
+            if (p.state != FollowerProgress.State.SNAPSHOT) p.enterBulk();
+        } else if (p.state == FollowerProgress.State.PROBE || p.state == FollowerProgress.State.BULK
+                   || (p.state == FollowerProgress.State.SNAPSHOT && p.accepted >= log.firstIndex() - 1)) {
             p.becomeReplicate();
+        }
         maybeCommit();
     }
 
@@ -578,12 +633,17 @@ public final class Engine {
     }
 
     private void replicate() {
-        Configuration c = log.config();
-        progress.keySet().retainAll(c.members());
-        for (String m : c.members()) {
+        // Members removed by an uncommitted change still get the log, so that they learn of their removal.
+        Set<String> targets = new TreeSet<>(log.config().members());
+        targets.addAll(log.configAt(log.commitIndex()).members());
+        targets.addAll(departed.keySet());
+        progress.keySet().retainAll(targets);
+        for (String m : targets) {
             if (m.equals(self)) continue;
             FollowerProgress p = progress.computeIfAbsent(m, k -> new FollowerProgress(log.lastIndex() + 1));
             sendAppends(m, p);
+            Long removedAt = departed.get(m);
+            if (removedAt != null && p.accepted >= removedAt && p.sentCommit >= removedAt) departed.remove(m);
         }
     }
 
@@ -635,9 +695,79 @@ public final class Engine {
                 case SNAPSHOT -> {
                     if (++p.ticksInSnapshot >= 20) p.probeAt(p.accepted + 1); // transfer failed? ask again
                 }
+                case BULK -> {
+                    // the follower fetches from others; the anchored heartbeat below keeps it informed
+                }
             }
             sendPositionedEmptyAppend(e.getKey(), p);
         }
+    }
+
+    // ------------------------------------------------------------------ bulk catch-up (recovery layer hooks)
+
+    private void maybeStartBulkCatchUp() {
+        int threshold = opt.bulkCatchUpEntries();
+        if (threshold == 0 || role == Role.LEADER || leader == null) return;
+        long behind = leaderCommitSeen - log.lastIndex();
+        if (!bulkActive && behind > threshold && bulkBackoff == 0) {
+            bulkActive = true;
+            bulkElapsed = 0;
+            bulkProgressMark = log.commitIndex();
+            requestCatchUp();
+        } else if (bulkActive && behind <= threshold / 2) {
+            bulkActive = false; // close enough: the leader's stream takes over
+        }
+    }
+
+    private void requestCatchUp() {
+        catchUpWanted = new CatchUpWanted(log.commitIndex() + 1, leaderCommitSeen, leader);
+    }
+
+    /**
+     * Serves a bulk catch-up: committed entries from index from on, about maxBytes of them. Empty if this member has
+     * not committed that far or compacted it away (the requester then asks another member).
+     */
+    public List<Entry> readCommitted(long from, long maxBytes) {
+        if (from < log.firstIndex() || from > log.commitIndex()) return List.of();
+        return log.entries(from, log.commitIndex(), maxBytes);
+    }
+
+    /**
+     * Hands in committed entries fetched from another member (any member: committed entries are the same
+     * everywhere). They must continue this member's commit index; anything else is ignored. Returns the next index
+     * to fetch, or -1 once close enough to the leader for its stream to take over.
+     */
+    public long installCommitted(List<Entry> entries) {
+        if (role == Role.LEADER) return -1;
+        int skip = 0;
+        while (skip < entries.size() && entries.get(skip).index() <= log.commitIndex()) skip++;
+        List<Entry> fresh = entries.subList(skip, entries.size());
+        if (!fresh.isEmpty() && fresh.get(0).index() == log.commitIndex() + 1) {
+            // Our entry at the commit index is committed, so it matches: these continue it like a verified append.
+            log.appendVerified(fresh);
+            long last = fresh.get(fresh.size() - 1).index();
+            log.commitTo(last);
+            verifiedIndex = Math.max(verifiedIndex, last);
+            leaderCommitSeen = Math.max(leaderCommitSeen, last);
+        }
+        maybeStartBulkCatchUp();
+        return bulkActive ? log.commitIndex() + 1 : -1;
+    }
+
+    /**
+     * No member could serve the committed history from our commit index (e.g. every source compacted it): stop the
+     * bulk catch-up for a while and let the leader's stream (or its snapshot transfer) bring us up to date.
+     */
+    public void abandonCatchUp() {
+        if (!bulkActive) return;
+        bulkActive = false;
+        bulkBackoff = 10 * opt.electionTicks();
+        if (leader != null) respondSuccess(); // tell the leader at once that it must stream again
+    }
+
+    /** True while this member fetches history in bulk. */
+    public boolean catchingUp() {
+        return bulkActive;
     }
 
     // ------------------------------------------------------------------ automatic membership
@@ -663,17 +793,61 @@ public final class Engine {
     private void adjustMembership() {
         if (log.term(log.commitIndex()) != term || log.configIndex() > log.commitIndex()) return;
         Configuration c = log.config();
+        leaveRequests.removeIf(m -> !c.contains(m));
+        if (leaving && c.contains(self)) leaveRequests.add(self);
+        for (String m : leaveRequests)
+            if (propose(new ConfigChange.Remove(m)) == ProposalResult.ACCEPTED) return;
+        if (opt.faultTicks() > 0)
+            for (Map.Entry<String, Integer> a : absentTicks.entrySet())
+                if (a.getValue() >= opt.faultTicks() && c.contains(a.getKey()) && !a.getKey().equals(self)
+                    && (!c.voters().containsKey(a.getKey()) || c.voters().size() > opt.minVoters())
+                    && propose(new ConfigChange.Remove(a.getKey())) == ProposalResult.ACCEPTED) {
+                    absentTicks.remove(a.getKey());
+                    return;
+                }
         joinRequests.entrySet().removeIf(j -> j.getValue().equals(c.storageOf(j.getKey())));
         for (Map.Entry<String, String> j : joinRequests.entrySet())
-            if (propose(new ConfigChange.AddLearner(j.getKey(), j.getValue())) == ProposalResult.ACCEPTED) return;
+            if (propose(new ConfigChange.AddLearner(j.getKey(), j.getValue())) == ProposalResult.ACCEPTED) {
+                joinRequests.remove(j.getKey()); // handled: a member still outside asks again
+                return;
+            }
         for (Map.Entry<String, String> f : followersWithNewStorage().entrySet())
             if (propose(new ConfigChange.AddLearner(f.getKey(), f.getValue())) == ProposalResult.ACCEPTED) return;
         for (Map.Entry<String, String> l : c.learners().entrySet()) {
             FollowerProgress p = progress.get(l.getKey());
-            if (p != null && l.getValue().equals(p.reportedStorage)
+            // Promote only a learner that is caught up and answering now (not one that went quiet).
+            if (p != null && l.getValue().equals(p.reportedStorage) && p.recentlyActive
                 && p.match >= log.lastIndex() - opt.promoteLagEntries()
                 && propose(new ConfigChange.Promote(l.getKey())) == ProposalResult.ACCEPTED) return;
         }
+    }
+
+    /** Leader: counts, per member of the configuration, the ticks it has been missing from the hints. */
+    private void countAbsences() {
+        if (hintedMembers.isEmpty()) return; // no membership service: never declare anyone faulty
+        for (String m : log.config().members()) {
+            if (hintedMembers.contains(m)) absentTicks.remove(m);
+            else absentTicks.merge(m, 1, Integer::sum);
+        }
+        absentTicks.keySet().retainAll(log.config().members());
+    }
+
+    /**
+     * This member is shutting down: have it removed from the configuration (a leader removes itself, then steps
+     * down). Poll {@link #hasLeft()} to know when the removal is committed. Removal may be refused at the minimum
+     * size of a quorum; the caller bounds the wait.
+     */
+    public void leave() {
+        leaving = true;
+    }
+
+    /**
+     * True once the newest configuration in this member's log excludes it and is committed. (The newest in the log,
+     * not the one at the commit index: a member re-added after an earlier removal may not know yet that the re-add
+     * committed, but it already holds the re-add entry.)
+     */
+    public boolean hasLeft() {
+        return !log.config().contains(self) && log.configIndex() <= log.commitIndex();
     }
 
     // ------------------------------------------------------------------ submissions
@@ -728,8 +902,13 @@ public final class Engine {
             appliedSessions.record(e);
             if (e.type() == EntryType.DATA && e.origin().equals(self) && e.incarnation() == opt.incarnation())
                 own.committedUpTo(e.sequence());
-            if (e.type() == EntryType.CONFIG && role == Role.LEADER && !e.configuration().isVoter(self, opt.storageId()))
-                becomeFollower(term, null); // removed from the configuration, and that is now committed: step down
+            if (e.type() == EntryType.CONFIG && role == Role.LEADER) {
+                Configuration c = e.configuration();
+                for (String m : log.configAt(e.index() - 1).members())
+                    if (!c.contains(m) && !m.equals(self)) departed.put(m, e.index());
+                if (!c.isVoter(self, opt.storageId()))
+                    becomeFollower(term, null); // removed from the configuration, and that is now committed: step down
+            }
         }
         log.appliedTo(entries.get(entries.size() - 1).index(), opt.has(UnsafeTestMutation.DELIVER_BEFORE_COMMIT));
         return entries;

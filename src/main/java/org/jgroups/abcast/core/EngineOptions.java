@@ -21,11 +21,18 @@ import java.util.Set;
  * @param autoMembership     the leader adds members that ask to join (and members back with a new disk) as learners
  *                           and promotes learners once they are within promoteLagEntries of its log
  * @param promoteLagEntries  how far behind the leader's last index a learner may be when it is promoted
+ * @param faultTicks         the leader removes a member absent from the membership hints for this many ticks
+ *                           (0: never); it rejoins as a learner when it comes back
+ * @param minVoters          automatic removal never shrinks the voters below this
+ * @param bulkCatchUpEntries a follower more than this many entries behind the leader's commit index fetches the
+ *                           committed history in bulk from any member (the recovery layer) instead of through the
+ *                           leader's stream (0: never)
  * @param mutations          deliberate bugs for checker tests only; empty in production
  */
 public record EngineOptions(String memberId, String storageId, long incarnation, int electionTicks,
                             int heartbeatTicks, int maxInflightAppends, int maxAppendBytes, int maxApplyBytes,
                             int resendTicks, long randomSeed, boolean autoMembership, int promoteLagEntries,
+                            int faultTicks, int minVoters, int bulkCatchUpEntries,
                             Set<UnsafeTestMutation> mutations) {
 
     public EngineOptions {
@@ -35,7 +42,8 @@ public record EngineOptions(String memberId, String storageId, long incarnation,
         if (heartbeatTicks < 1 || electionTicks <= 2 * heartbeatTicks)
             throw new IllegalArgumentException("need 1 <= heartbeatTicks and electionTicks > 2 * heartbeatTicks, got "
                                                + heartbeatTicks + " and " + electionTicks);
-        if (maxInflightAppends < 1 || maxAppendBytes < 1 || maxApplyBytes < 1 || resendTicks < 1 || promoteLagEntries < 0)
+        if (maxInflightAppends < 1 || maxAppendBytes < 1 || maxApplyBytes < 1 || resendTicks < 1 || promoteLagEntries < 0
+            || faultTicks < 0 || minVoters < 1 || bulkCatchUpEntries < 0)
             throw new IllegalArgumentException("limits must be positive");
         mutations = mutations.isEmpty() ? Set.of() : Set.copyOf(mutations);
     }
@@ -43,33 +51,45 @@ public record EngineOptions(String memberId, String storageId, long incarnation,
     /** Defaults tuned for a 10 ms tick: election after 0.5-1 s of silence, heartbeats every 100 ms. */
     public static EngineOptions defaults(String memberId, String storageId, long incarnation) {
         return new EngineOptions(memberId, storageId, incarnation, 50, 10, 64, 256 * 1024, 4 * 1024 * 1024, 100,
-                                 memberId.hashCode() * 31L + incarnation, true, 100,
+                                 memberId.hashCode() * 31L + incarnation, true, 100, 0, 3, 0,
                                  EnumSet.noneOf(UnsafeTestMutation.class));
     }
 
     public EngineOptions withTiming(int electionTicks, int heartbeatTicks, int resendTicks) {
         return new EngineOptions(memberId, storageId, incarnation, electionTicks, heartbeatTicks, maxInflightAppends,
-                                 maxAppendBytes, maxApplyBytes, resendTicks, randomSeed, autoMembership, promoteLagEntries, mutations);
+                                 maxAppendBytes, maxApplyBytes, resendTicks, randomSeed, autoMembership, promoteLagEntries, faultTicks, minVoters, bulkCatchUpEntries, mutations);
     }
 
     public EngineOptions withLimits(int maxInflightAppends, int maxAppendBytes, int maxApplyBytes) {
         return new EngineOptions(memberId, storageId, incarnation, electionTicks, heartbeatTicks, maxInflightAppends,
-                                 maxAppendBytes, maxApplyBytes, resendTicks, randomSeed, autoMembership, promoteLagEntries, mutations);
+                                 maxAppendBytes, maxApplyBytes, resendTicks, randomSeed, autoMembership, promoteLagEntries, faultTicks, minVoters, bulkCatchUpEntries, mutations);
     }
 
     public EngineOptions withRandomSeed(long seed) {
         return new EngineOptions(memberId, storageId, incarnation, electionTicks, heartbeatTicks, maxInflightAppends,
-                                 maxAppendBytes, maxApplyBytes, resendTicks, seed, autoMembership, promoteLagEntries, mutations);
+                                 maxAppendBytes, maxApplyBytes, resendTicks, seed, autoMembership, promoteLagEntries, faultTicks, minVoters, bulkCatchUpEntries, mutations);
     }
 
     public EngineOptions withMutations(Set<UnsafeTestMutation> m) {
         return new EngineOptions(memberId, storageId, incarnation, electionTicks, heartbeatTicks, maxInflightAppends,
-                                 maxAppendBytes, maxApplyBytes, resendTicks, randomSeed, autoMembership, promoteLagEntries, m);
+                                 maxAppendBytes, maxApplyBytes, resendTicks, randomSeed, autoMembership, promoteLagEntries, faultTicks, minVoters, bulkCatchUpEntries, m);
     }
 
     public EngineOptions withAutoMembership(boolean on, int promoteLag) {
         return new EngineOptions(memberId, storageId, incarnation, electionTicks, heartbeatTicks, maxInflightAppends,
-                                 maxAppendBytes, maxApplyBytes, resendTicks, randomSeed, on, promoteLag, mutations);
+                                 maxAppendBytes, maxApplyBytes, resendTicks, randomSeed, on, promoteLag, faultTicks, minVoters, bulkCatchUpEntries, mutations);
+    }
+
+    public EngineOptions withFaultRemoval(int faultTicks, int minVoters) {
+        return new EngineOptions(memberId, storageId, incarnation, electionTicks, heartbeatTicks, maxInflightAppends,
+                                 maxAppendBytes, maxApplyBytes, resendTicks, randomSeed, autoMembership,
+                                 promoteLagEntries, faultTicks, minVoters, bulkCatchUpEntries, mutations);
+    }
+
+    public EngineOptions withBulkCatchUp(int entries) {
+        return new EngineOptions(memberId, storageId, incarnation, electionTicks, heartbeatTicks, maxInflightAppends,
+                                 maxAppendBytes, maxApplyBytes, resendTicks, randomSeed, autoMembership,
+                                 promoteLagEntries, faultTicks, minVoters, entries, mutations);
     }
 
     public boolean has(UnsafeTestMutation m) {

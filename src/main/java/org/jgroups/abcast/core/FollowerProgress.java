@@ -10,7 +10,9 @@ final class FollowerProgress {
         /** Position known: stream appends, up to maxInflight unacknowledged ones. */
         REPLICATE,
         /** The follower needs entries the leader compacted away: waiting for a snapshot transfer. */
-        SNAPSHOT
+        SNAPSHOT,
+        /** The follower fetches committed history in bulk from other members: only heartbeats from the leader. */
+        BULK
     }
 
     State state = State.PROBE;
@@ -56,6 +58,13 @@ final class FollowerProgress {
         accepted = Math.max(match, Math.min(accepted, index));
     }
 
+    void enterBulk() {
+        state = State.BULK;
+        inflight.clear();
+        probeOutstanding = false;
+        stalledRounds = 0;
+    }
+
     void becomeReplicate() {
         state = State.REPLICATE;
         // Restart the stream right after what is known to match: appends sent while probing may have been lost.
@@ -74,7 +83,7 @@ final class FollowerProgress {
         return switch (state) {
             case PROBE -> !probeOutstanding;
             case REPLICATE -> inflight.size() < maxInflight;
-            case SNAPSHOT -> false;
+            case SNAPSHOT, BULK -> false;
         };
     }
 

@@ -43,9 +43,11 @@ public sealed interface PeerMessage {
      * A follower's answer. On success, acceptedIndex is the highest index known to match the leader's log and
      * durableIndex the highest of those that is on the follower's disk (only that one counts toward commit). On
      * rejection, rejectedIndex is the prevIndex that did not match and hintIndex where the leader should probe next.
+     * catchingUp: the follower is fetching committed history in bulk (recovery layer); the leader holds back.
      */
     record AppendResponse(String from, String to, long term, boolean success, long acceptedIndex, long durableIndex,
-                          long rejectedIndex, long hintIndex, String storageId) implements PeerMessage {
+                          long rejectedIndex, long hintIndex, String storageId, boolean catchingUp)
+        implements PeerMessage {
     }
 
     /** A member hands its own submissions to the leader. Resent until they are seen committed. */
@@ -64,5 +66,9 @@ public sealed interface PeerMessage {
      * known, else to every member it sees). The leader adds it as a learner and promotes it once caught up.
      */
     record JoinRequest(String from, String to, long term, String storageId) implements PeerMessage {
+    }
+
+    /** A member shutting down asks the leader to remove it from the configuration before it goes. */
+    record LeaveRequest(String from, String to, long term) implements PeerMessage {
     }
 }

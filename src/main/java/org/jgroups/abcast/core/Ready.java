@@ -10,16 +10,17 @@ import java.util.List;
  *       {@link Engine#persisted(long, long)});</li>
  *   <li>send {@code messages};</li>
  *   <li>apply/deliver {@code committed} in order (they are committed: durable on a majority);</li>
- *   <li>start a snapshot transfer for every entry of {@code snapshotsNeeded}.</li>
+ *   <li>start a snapshot transfer for every entry of {@code snapshotsNeeded};</li>
+ *   <li>start (or restart) a bulk catch-up if {@code catchUpWanted} is not null.</li>
  * </ol>
  * If {@code moreCommitted} is true, more committed entries are waiting: call ready() again (they are handed out in
  * bounded batches so memory stays bounded however far behind the application is).
  */
 public record Ready(HardState hardState, List<LogWrite> writes, List<PeerMessage> messages, List<Entry> committed,
-                    List<SnapshotNeeded> snapshotsNeeded, boolean moreCommitted) {
+                    List<SnapshotNeeded> snapshotsNeeded, CatchUpWanted catchUpWanted, boolean moreCommitted) {
 
     public boolean isEmpty() {
         return hardState == null && writes.isEmpty() && messages.isEmpty() && committed.isEmpty()
-            && snapshotsNeeded.isEmpty();
+            && snapshotsNeeded.isEmpty() && catchUpWanted == null;
     }
 }

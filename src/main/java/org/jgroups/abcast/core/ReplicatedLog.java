@@ -19,6 +19,8 @@ final class ReplicatedLog {
     private final LogReader store;
     private long stableIndex;
     private final ArrayList<Entry> unstable = new ArrayList<>();
+    /** Recently stabilized entries (indices <= stableIndex), so fresh entries are not read back from storage. */
+    private final EntryCache recent;
     private final List<LogWrite> pendingWrites = new ArrayList<>();
     private long commitIndex;
     private long appliedIndex;
@@ -27,8 +29,9 @@ final class ReplicatedLog {
     private Configuration baseConfig;
     private final NavigableMap<Long, Configuration> configs = new TreeMap<>(); // CONFIG entries above baseIndex
 
-    ReplicatedLog(LogReader store, SnapshotMeta snapshot, long scanChunkBytes) {
+    ReplicatedLog(LogReader store, SnapshotMeta snapshot, long scanChunkBytes, long cacheBytes) {
         this.store = store;
+        this.recent = new EntryCache(cacheBytes);
         if (store.snapshotIndex() != snapshot.index())
             throw new IllegalStateException("storage starts after index " + store.snapshotIndex()
                                             + " but the snapshot is at " + snapshot.index());
@@ -81,6 +84,7 @@ final class ReplicatedLog {
         long base = firstIndex() - 1;
         if (index < base) return -1;
         if (index == base) return base == snap ? store.snapshotTerm() : baseTerm;
+        if (recent.contains(index)) return recent.get(index).term();
         return store.term(index);
     }
 
@@ -94,6 +98,17 @@ final class ReplicatedLog {
         if (from > to) return out;
         if (from < firstIndex()) throw new IllegalStateException("entry " + from + " was compacted");
         long bytes = 0;
+        if (from <= stableIndex && recent.contains(from)) {
+            long cachedTo = Math.min(to, recent.lastIndex());
+            for (long i = from; i <= cachedTo; i++) {
+                Entry e = recent.get(i);
+                if (!out.isEmpty() && bytes + e.sizeEstimate() > maxBytes) return out;
+                out.add(e);
+                bytes += e.sizeEstimate();
+            }
+            from = cachedTo + 1;
+            if (from > to) return out;
+        }
         if (from <= stableIndex) {
             long storeTo = Math.min(to, stableIndex);
             for (Entry e : store.entries(from, storeTo, maxBytes)) {
@@ -140,6 +155,7 @@ final class ReplicatedLog {
             if (from <= commitIndex)
                 throw new IllegalStateException("truncating committed entry " + from + " (commit " + commitIndex + ")");
             configs.tailMap(from, true).clear();
+            recent.truncateFrom(from);
             if (from <= stableIndex) {
                 stableIndex = from - 1;
                 unstable.clear();
@@ -164,7 +180,9 @@ final class ReplicatedLog {
     /** Storage reports everything up to (index, term) durable; ignored if the log changed there since. */
     boolean stableTo(long index, long term) {
         if (index <= stableIndex || index > lastIndex() || term(index) != term) return false;
-        unstable.subList(0, (int) (index - stableIndex)).clear();
+        List<Entry> nowStable = unstable.subList(0, (int) (index - stableIndex));
+        for (Entry e : nowStable) recent.add(e);
+        nowStable.clear();
         stableIndex = index;
         return true;
     }
@@ -183,6 +201,7 @@ final class ReplicatedLog {
     /** Replaces the whole log with a snapshot (follower install). */
     void resetTo(SnapshotMeta snapshot) {
         unstable.clear();
+        recent.clear();
         configs.clear();
         baseIndex = snapshot.index();
         baseTerm = snapshot.term();

@@ -4,6 +4,7 @@ import org.jgroups.abcast.core.PeerMessage.AppendRequest;
 import org.jgroups.abcast.core.PeerMessage.AppendResponse;
 import org.jgroups.abcast.core.PeerMessage.ForwardRequest;
 import org.jgroups.abcast.core.PeerMessage.JoinRequest;
+import org.jgroups.abcast.core.PeerMessage.LeaveRequest;
 import org.jgroups.abcast.core.PeerMessage.Submission;
 import org.jgroups.abcast.core.PeerMessage.VoteRequest;
 import org.jgroups.abcast.core.PeerMessage.VoteResponse;
@@ -20,7 +21,7 @@ public final class WireFormat {
     public static final int VERSION = 1;
 
     private static final int VOTE_REQUEST = 1, VOTE_RESPONSE = 2, APPEND_REQUEST = 3, APPEND_RESPONSE = 4,
-        FORWARD_REQUEST = 5, JOIN_REQUEST = 6;
+        FORWARD_REQUEST = 5, JOIN_REQUEST = 6, LEAVE_REQUEST = 7;
 
     /** Upper bound on list lengths accepted from the wire, so garbage cannot make us allocate gigabytes. */
     private static final int MAX_ITEMS = 10_000_000;
@@ -43,7 +44,7 @@ public final class WireFormat {
             for (Entry e : a.entries()) writeEntry(w, e);
         } else if (m instanceof AppendResponse r) {
             header(w, APPEND_RESPONSE, m);
-            w.writeByte(r.success() ? 1 : 0).writeLong(r.acceptedIndex()).writeLong(r.durableIndex())
+            w.writeByte((r.success() ? 1 : 0) | (r.catchingUp() ? 2 : 0)).writeLong(r.acceptedIndex()).writeLong(r.durableIndex())
                 .writeLong(r.rejectedIndex()).writeLong(r.hintIndex()).writeString(r.storageId());
         } else if (m instanceof ForwardRequest f) {
             header(w, FORWARD_REQUEST, m);
@@ -52,6 +53,8 @@ public final class WireFormat {
         } else if (m instanceof JoinRequest j) {
             header(w, JOIN_REQUEST, m);
             w.writeString(j.storageId());
+        } else if (m instanceof LeaveRequest) {
+            header(w, LEAVE_REQUEST, m);
         } else {
             throw new IllegalArgumentException("unknown message " + m);
         }
@@ -78,8 +81,11 @@ public final class WireFormat {
                 for (int i = 0; i < n; i++) entries.add(readEntry(r));
                 yield new AppendRequest(from, to, term, prevIndex, prevTerm, entries, commit);
             }
-            case APPEND_RESPONSE -> new AppendResponse(from, to, term, r.readByte() == 1, r.readLong(), r.readLong(),
-                                                       r.readLong(), r.readLong(), r.readString());
+            case APPEND_RESPONSE -> {
+                int flags = r.readByte();
+                yield new AppendResponse(from, to, term, (flags & 1) != 0, r.readLong(), r.readLong(), r.readLong(),
+                                         r.readLong(), r.readString(), (flags & 2) != 0);
+            }
             case FORWARD_REQUEST -> {
                 long incarnation = r.readLong();
                 int n = count(r.readInt());
@@ -88,6 +94,7 @@ public final class WireFormat {
                 yield new ForwardRequest(from, to, term, incarnation, subs);
             }
             case JOIN_REQUEST -> new JoinRequest(from, to, term, r.readString());
+            case LEAVE_REQUEST -> new LeaveRequest(from, to, term);
             default -> throw new Codec.MalformedException("unknown message type " + type);
         };
         r.expectEnd();

@@ -30,9 +30,18 @@ final class FrameCodec {
 
     /** Encodes {@code r} at the buffer's position and advances the position past the frame. */
     static void encode(LogRecord r, ByteBuffer buf) {
-        int start = buf.position();
+        encode(r, buf, new CRC32C());
+    }
+
+    /** Like {@link #encode(LogRecord, ByteBuffer)}, reusing {@code crc} (no allocation per record). */
+    static void encode(LogRecord r, ByteBuffer buf, CRC32C crc) {
+        int start = buf.position(), limit = buf.limit();
         buf.putInt(0).putInt(r.payload().length).putLong(r.index()).putLong(r.term()).put(r.payload());
-        buf.putInt(start + CRC_OFFSET, crc(buf, start + LENGTH_OFFSET, buf.position()));
+        int end = buf.position();
+        crc.reset();
+        crc.update(buf.limit(end).position(start + LENGTH_OFFSET)); // one pass over the frame after the CRC field
+        buf.limit(limit);
+        buf.putInt(start + CRC_OFFSET, (int) crc.getValue());
     }
 
     /** CRC32C of {@code buf[from, to)}; does not change the buffer's position or limit. */

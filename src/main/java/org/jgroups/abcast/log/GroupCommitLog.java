@@ -130,9 +130,12 @@ public final class GroupCommitLog implements AutoCloseable {
         return true;
     }
 
-    /** Writes and forces what is still queued, then stops the writer thread. Does not close the wrapped log. */
+    /**
+     * Writes and forces what is still queued, then stops the writer thread. Does not close the wrapped log. Waits
+     * for the writer even if interrupted (the interrupt status is kept), so that the log has a single writer.
+     */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         lock.lock();
         try {
             closing = true;
@@ -141,7 +144,17 @@ public final class GroupCommitLog implements AutoCloseable {
         finally {
             lock.unlock();
         }
-        writer.join();
+        boolean interrupted = false;
+        while (writer.isAlive()) {
+            try {
+                writer.join();
+            }
+            catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted)
+            Thread.currentThread().interrupt();
     }
 
     private void run() {

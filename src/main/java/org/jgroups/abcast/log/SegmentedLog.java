@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.zip.CRC32C;
 
 /**
  * A durable, append-only log of {@link LogRecord}s with consecutive indices, stored in segment files of one
@@ -46,6 +47,7 @@ public final class SegmentedLog implements AutoCloseable {
     // writer thread only
     private long lastTerm;
     private ByteBuffer writeBuffer;
+    private final CRC32C crc = new CRC32C();
     private final List<Segment> rolledUnforced = new ArrayList<>();
     private boolean activeDirty;
     private boolean dirDirty;
@@ -172,7 +174,7 @@ public final class SegmentedLog implements AutoCloseable {
                     if (buf.capacity() < frameSize)
                         buf = writeBuffer = ByteBuffer.allocateDirect(frameSize);
                 }
-                FrameCodec.encode(r, buf);
+                FrameCodec.encode(r, buf, crc);
             }
             flush(seg, records, flushedUpTo, records.size());
         }

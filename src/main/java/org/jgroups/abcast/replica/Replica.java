@@ -386,6 +386,36 @@ public final class Replica implements AutoCloseable {
         }
     }
 
+    /**
+     * Leaves the cluster for good: asks the leader to remove this member, waits (up to timeoutMillis) until the removal
+     * is committed, then closes. Returns true if the removal was confirmed. A member that only restarts should call
+     * {@link #close()} instead, which keeps its place in the configuration.
+     */
+    public boolean leaveAndClose(long timeoutMillis) throws InterruptedException {
+        CompletableFuture<Void> asked = new CompletableFuture<>();
+        enqueue(() -> {
+            engine.leave();
+            asked.complete(null);
+        });
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        boolean left = false;
+        while (running && !left && System.currentTimeMillis() < deadline) {
+            CompletableFuture<Boolean> check = new CompletableFuture<>();
+            enqueue(() -> check.complete(engine.hasLeft()));
+            try {
+                left = check.get(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                break;
+            }
+            if (!left) Thread.sleep(options.tickMillis());
+        }
+        if (!left)
+            log.warn("%s: leaving: the removal was not confirmed within %d ms; closing anyway (the leader removes this"
+                     + " member once it is missing for fault_timeout)", options.memberId(), timeoutMillis);
+        close();
+        return left;
+    }
+
     /** Stops the loop, writes out what is queued for the log, and fails submissions not yet committed. */
     @Override
     public void close() {

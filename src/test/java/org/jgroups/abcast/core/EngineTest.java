@@ -154,6 +154,38 @@ class EngineTest {
     }
 
     @Test
+    void aLeavingFollowerIsRemovedBeforeItGoes() {
+        MiniCluster c = MiniCluster.withAutoMembership("a", "b", "c", "d");
+        String leader = c.electLeader();
+        String leaver = leader.equals("d") ? "c" : "d";
+        c.engine(leaver).leave();
+        assertFalse(c.engine(leaver).hasLeft());
+        for (int t = 0; t < 30 && !c.engine(leaver).hasLeft(); t++) {
+            for (Engine e : c.engines.values()) e.tick();
+            c.settle();
+        }
+        assertTrue(c.engine(leaver).hasLeft(), "the removal is committed and the leaver knows it");
+        assertFalse(c.engine(leader).config().contains(leaver));
+    }
+
+    @Test
+    void aMemberAbsentFromTheViewsLongerThanTheFaultTimeoutIsRemovedButNeverBelowTheMinimum() {
+        MiniCluster c = MiniCluster.withAutoMembership("a", "b", "c", "d", "e");
+        String leader = c.electLeader();
+        List<String> others = c.engines.keySet().stream().filter(m -> !m.equals(leader)).toList();
+        Engine l = c.engine(leader);
+        // The membership service reports only the leader and one follower from now on (fault timeout: 50 ticks).
+        java.util.Set<String> view = java.util.Set.of(leader, others.get(0));
+        for (int t = 0; t < 400; t++) {
+            l.hintMembers(view);
+            for (Engine e : c.engines.values()) e.tick();
+            c.settle();
+        }
+        assertEquals(3, l.config().voters().size(), "three absent voters, but removal stops at the minimum of 3");
+        assertTrue(l.config().voters().containsKey(leader));
+    }
+
+    @Test
     void aRemovedLeaderStepsDownOnceItsRemovalIsCommitted() {
         MiniCluster c = new MiniCluster("a", "b", "c");
         String leader = c.electLeader();

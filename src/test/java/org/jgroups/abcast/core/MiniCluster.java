@@ -30,7 +30,7 @@ final class MiniCluster {
 
     void add(String member, String storage, MemoryLog log) {
         EngineOptions o = EngineOptions.defaults(member, storage, 1).withTiming(10, 2, 20)
-            .withRandomSeed(member.hashCode()).withAutoMembership(autoMembership, 0);
+            .withRandomSeed(member.hashCode()).withAutoMembership(autoMembership, 0).withFaultRemoval(autoMembership ? 50 : 0, 3);
         logs.put(member, log);
         engines.put(member, new Engine(o, log, log.hardState, SnapshotMeta.NONE));
         delivered.put(member, new ArrayList<>());

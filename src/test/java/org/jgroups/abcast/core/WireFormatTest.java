@@ -18,9 +18,10 @@ class WireFormatTest {
         new PeerMessage.VoteRequest("a", "b", 5, true, 10, 4),
         new PeerMessage.VoteResponse("b", "a", 5, true, true, "disk-b"),
         new PeerMessage.AppendRequest("a", "b", 5, 6, 3, List.of(DATA, Entry.noop(8, 5, "a")), 6),
-        new PeerMessage.AppendResponse("b", "a", 5, false, 3, 2, 6, 4, "disk-b"),
+        new PeerMessage.AppendResponse("b", "a", 5, false, 3, 2, 6, 4, "disk-b", true),
         new PeerMessage.ForwardRequest("c", "a", 5, 77, List.of(new PeerMessage.Submission(1, new byte[]{9}))),
-        new PeerMessage.JoinRequest("d", "a", 0, "disk-d"));
+        new PeerMessage.JoinRequest("d", "a", 0, "disk-d"),
+        new PeerMessage.LeaveRequest("c", "a", 5));
 
     @Test
     void everyMessageTypeSurvivesEncoding() {

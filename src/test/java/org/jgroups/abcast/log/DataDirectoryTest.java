@@ -96,6 +96,7 @@ class DataDirectoryTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the resource only scopes the unwritable directory
     void anUnwritableDirectoryIsAClearError() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("member-A"));
         try (Unwritable u = Unwritable.make(dir)) {
@@ -105,6 +106,7 @@ class DataDirectoryTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the resource only scopes the unwritable directory
     void aDirectoryInUseCannotBeOpenedTwice() throws IOException {
         Path dir = tmp.resolve("member-A");
         try (DataDirectory dd = open(dir, "A", "c1")) {

@@ -183,6 +183,7 @@ class GroupCommitLogTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the resource only scopes the unwritable directory
     void anIOErrorReachesTheListenerAndFailsLaterSubmits() throws Exception {
         start(GroupCommitOptions.defaults(), LogOptions.defaults().withSegmentSize(4096));
         gc.submit(LogWrite.append(records(1, 5, 1)));

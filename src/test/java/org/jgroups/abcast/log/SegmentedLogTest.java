@@ -352,6 +352,7 @@ class SegmentedLogTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the resource only scopes the unwritable directory
     void writeErrorsReachTheCallerAndStopFurtherWrites() throws Exception {
         openSmall();
         log.append(records(1, 10, 1));

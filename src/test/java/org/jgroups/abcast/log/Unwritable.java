@@ -24,7 +24,7 @@ final class Unwritable implements AutoCloseable {
         this.immutable = immutable;
     }
 
-    static Unwritable make(Path dir) throws Exception {
+    static Unwritable make(Path dir) throws IOException {
         Set<PosixFilePermission> old = Files.getPosixFilePermissions(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("r-xr-xr-x"));
         if (!canCreateFileIn(dir))
@@ -47,7 +47,7 @@ final class Unwritable implements AutoCloseable {
         }
     }
 
-    private static boolean chattr(String flag, Path dir) throws InterruptedException {
+    private static boolean chattr(String flag, Path dir) {
         try {
             Process p = new ProcessBuilder("chattr", flag, dir.toString()).redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -56,10 +56,14 @@ final class Unwritable implements AutoCloseable {
         catch (IOException e) {
             return false;
         }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         if (immutable)
             chattr("-i", dir);
         else

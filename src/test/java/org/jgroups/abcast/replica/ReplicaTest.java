@@ -101,6 +101,21 @@ class ReplicaTest {
     }
 
     @Test
+    void aMemberThatLeavesIsRemovedFromTheConfigurationBeforeItCloses() throws Exception {
+        try (LocalReplicas c = new LocalReplicas(dir, "a", "b", "c", "d")) {
+            for (String m : List.of("a", "b", "c", "d")) c.start(m);
+            LocalReplicas.await("all four voters", 10_000, () -> c.replica("a").status().voters().size() == 4);
+            String leaver = c.leader().equals("d") ? "c" : "d";
+            assertTrue(c.replica(leaver).leaveAndClose(10_000), "the removal was confirmed");
+            c.replicas.remove(leaver);
+            String stayer = leaver.equals("d") ? "a" : "d";
+            LocalReplicas.await("the others see the removal", 5_000,
+                                () -> !c.replica(stayer).status().voters().contains(leaver));
+            c.replica(stayer).submit(bytes("after-leave")).get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void aMemberCutOffFromTheMajorityTimesOutInsteadOfAcceptingMessages() throws Exception {
         try (LocalReplicas c = new LocalReplicas(dir, "a", "b", "c")) {
             for (String m : List.of("a", "b", "c")) c.start(m);

@@ -65,6 +65,8 @@ public final class Simulation {
     private final long chaosMillis;
     private final int submitEveryMs, faultEveryMs, compactThreshold;
     private final double wipeProbability;
+    private final int faultTicks;
+    private final int bulkCatchUpEntries;
     private final Set<Set<String>> partitionGroups = new HashSet<>();
     private Map<String, Integer> partitionSide = Map.of();
 
@@ -86,6 +88,8 @@ public final class Simulation {
         faultEveryMs = 150 + rnd.nextInt(400);
         compactThreshold = rnd.nextBoolean() ? Integer.MAX_VALUE : 20 + rnd.nextInt(80);
         wipeProbability = rnd.nextDouble() * 0.3;
+        faultTicks = rnd.nextBoolean() ? 0 : 50 + rnd.nextInt(250);
+        bulkCatchUpEntries = rnd.nextBoolean() ? 0 : 10 + rnd.nextInt(50);
     }
 
     public Result run() {
@@ -142,7 +146,15 @@ public final class Simulation {
         return sb.toString();
     }
 
+    private static final boolean TRACE = System.getenv("SIM_TRACE") != null;
+
+    /** Narrates the run to stdout when SIM_TRACE is set: for diagnosing a failing seed. */
+    private void trace(String what) {
+        if (TRACE) System.out.println("t=" + now + " " + what);
+    }
+
     private void count(String kind) {
+        trace(kind);
         faults++;
         faultKinds.merge(kind, 1L, Long::sum);
     }
@@ -170,7 +182,8 @@ public final class Simulation {
         int life = n.life;
         EngineOptions o = EngineOptions.defaults(n.id, n.disk.storageId, n.incarnation)
             .withTiming(10, 2, 15).withLimits(8, 4096, 16 * 1024).withRandomSeed(rnd.nextLong()).withMutations(mutations)
-            .withAutoMembership(true, 5);
+            .withAutoMembership(true, 5).withFaultRemoval(faultTicks, 3)
+            .withBulkCatchUp(bulkCatchUpEntries);
         SimDisk.Image img = n.disk.image();
         guard(n, () -> n.engine = new Engine(o, n.disk, n.disk.hardState, img.snap));
         n.appState = new ArrayList<>(img.snapState);
@@ -186,8 +199,10 @@ public final class Simulation {
     }
 
     private void crash(SimNode n) {
+        trace("crash " + n.id + (n.gone ? " (left for good)" : ""));
         history.crashed(n.id, n.life);
         n.alive = false;
+        n.leaving = false; // a crash interrupts a leave; the restarted process is a plain member again
         n.engine = null;
         count("crash");
         if (n.disk.crash(rnd) > 0) count("torn-write");
@@ -221,14 +236,25 @@ public final class Simulation {
             r.messages().forEach(this::transmit);
             for (Entry e : r.committed()) apply(n, e);
             r.snapshotsNeeded().forEach(s -> transferSnapshot(n, s));
+            if (r.catchUpWanted() != null) {
+                count("bulk-catch-up");
+                fetchCommitted(n, n.life, r.catchUpWanted().fromIndex(), null, 0);
+            }
         } while (r.moreCommitted());
         if (n.engine.role() == Role.LEADER && leadersRecorded.add(n.engine.term() + "/" + n.id))
             history.becameLeader(n.id, n.engine.term(), loggedEntries(n.disk.image()));
         maybeCompact(n);
+        if (n.leaving && n.engine.hasLeft()) { // gone for good: never restarted
+            n.gone = true;
+            crash(n);
+        }
     }
 
     private void apply(SimNode n, Entry e) {
         n.appliedIndex = e.index();
+        if (e.type() == EntryType.CONFIG)
+            trace(n.id + " (" + n.engine.role() + " t" + n.engine.term() + ") applied config " + e.index() + "@" + e.term()
+                  + ": " + e.configuration());
         if (e.type() != EntryType.DATA) return;
         String id = new String(e.payload(), StandardCharsets.UTF_8);
         n.appState.add(id);
@@ -277,6 +303,33 @@ public final class Simulation {
                 }
                 drain(f);
                 maybeForce(f);
+            });
+        });
+    }
+
+    /**
+     * Plays the recovery layer: fetch committed entries in chunks from any member (not only the leader), resuming
+     * from the requester's commit index, switching source when one has nothing to give.
+     */
+    private void fetchCommitted(SimNode n, int life, long from, SimNode preferred, int failedSources) {
+        List<SimNode> others = new ArrayList<>();
+        for (SimNode o : aliveNodes())
+            if (o != n) others.add(o);
+        if (others.isEmpty()) return;
+        SimNode source = preferred != null && preferred.alive ? preferred : others.get(rnd.nextInt(others.size()));
+        schedule(minDelay + rnd.nextInt(maxDelay - minDelay + 1), () -> {
+            if (!source.alive || !reachable(n.id, source.id)) return; // lost: the engine asks again after a while
+            List<Entry> chunk = source.engine.readCommitted(from, 4096);
+            schedule(minDelay + rnd.nextInt(maxDelay - minDelay + 1), () -> {
+                if (!n.isLife(life) || !reachable(n.id, source.id)) return;
+                if (chunk.isEmpty() && failedSources + 1 >= others.size()) { // nobody has it: leave it to the leader
+                    onNode(n, Engine::abandonCatchUp);
+                    return;
+                }
+                long[] next = {-1};
+                onNode(n, e -> next[0] = e.installCommitted(chunk));
+                if (next[0] > 0)
+                    fetchCommitted(n, life, next[0], chunk.isEmpty() ? null : source, chunk.isEmpty() ? failedSources + 1 : 0);
             });
         });
     }
@@ -347,6 +400,8 @@ public final class Simulation {
             schedule(200 + rnd.nextInt(1500), () -> partitionSide = Map.of());
         } else if (kind == 5) {
             lossBurst();
+        } else if (kind == 6) {
+            leaveGracefully();
         }
         schedule(faultEveryMs / 2 + rnd.nextInt(faultEveryMs), this::injectFault);
     }
@@ -363,6 +418,28 @@ public final class Simulation {
         schedule(50 + rnd.nextInt(400), () -> partitionSide = Map.of());
     }
 
+    /** A voter shuts down for good: it asks to be removed and stops once it knows the removal is committed. */
+    private void leaveGracefully() {
+        SimNode leader = currentLeader();
+        if (leader == null || leader.engine.config().voters().size() <= 3) return;
+        List<SimNode> voters = new ArrayList<>();
+        for (SimNode n : aliveNodes())
+            if (leader.engine.config().isVoter(n.id, n.disk.storageId) && !n.leaving) voters.add(n);
+        if (voters.isEmpty()) return;
+        SimNode n = voters.get(rnd.nextInt(voters.size()));
+        n.leaving = true;
+        count("leave");
+        trace("leave requested by " + n.id);
+        onNode(n, Engine::leave);
+        int life = n.life;
+        schedule(3_000, () -> { // bounded: a leave that cannot complete ends in a plain crash, restarted later
+            if (n.isLife(life)) {
+                crash(n);
+                schedule(100 + rnd.nextInt(1000), () -> restart(n, false));
+            }
+        });
+    }
+
     private boolean noWipedMemberAwaitingReAdd() {
         for (SimNode n : nodes.values())
             if (n.wipedAwaitingReAdd) return false;
@@ -370,7 +447,7 @@ public final class Simulation {
     }
 
     private void restart(SimNode n, boolean wipe) {
-        if (n.alive) return;
+        if (n.alive || n.gone) return;
         if (wipe) {
             history.diskWiped(n.id);
             n.disk = new SimDisk(newStorageId());
@@ -383,7 +460,7 @@ public final class Simulation {
         chaos = false;
         partitionSide = Map.of();
         for (SimNode n : nodes.values())
-            if (!n.alive && n.disk != null) restart(n, false);
+            if (!n.alive && n.disk != null && !n.gone) restart(n, false);
         schedule(1_000 + rnd.nextInt(2_000), () -> submitting = false);
     }
 
@@ -506,6 +583,8 @@ public final class Simulation {
         List<String> appState = new ArrayList<>();
         long appliedIndex;
         boolean wipedAwaitingReAdd;
+        boolean leaving;
+        boolean gone;
 
         SimNode(String id) {
             this.id = id;

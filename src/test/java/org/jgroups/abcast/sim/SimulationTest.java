@@ -64,7 +64,8 @@ class SimulationTest {
         }
         if (replay.isBlank())
             for (String kind : List.of("crash", "torn-write", "disk-loss", "partition", "isolation", "loss", "duplicate",
-                                       "reorder", "join", "removal", "snapshot-transfer"))
+                                       "reorder", "join", "removal", "leave", "snapshot-transfer",
+                                       "bulk-catch-up"))
                 assertTrue(kinds.getOrDefault(kind, 0L) > 0, "no fault of kind " + kind + " was injected: " + kinds);
     }
 
