@@ -1,0 +1,79 @@
+package org.jgroups.protocols.abcast;
+
+import org.jgroups.abcast.core.ConfigChange;
+import org.jgroups.abcast.core.ProposalResult;
+import org.jgroups.abcast.replica.Delivery;
+import org.jgroups.abcast.replica.DeliveryListener;
+import org.jgroups.abcast.replica.PeerTransport;
+import org.jgroups.abcast.replica.Replica;
+import org.jgroups.abcast.replica.ReplicaOptions;
+import org.jgroups.abcast.replica.ReplicaStatus;
+import org.jgroups.abcast.replica.SubmitTimeoutException;
+
+import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What ABCAST uses of a {@link Replica}. An interface only so that the layer's JGroups plumbing can be tested with a
+ * stand-in; production always uses {@link #open}.
+ */
+interface ReplicaHandle {
+    CompletableFuture<Delivery> submit(byte[] payload) throws InterruptedException, SubmitTimeoutException;
+
+    void receive(byte[] encodedPeerMessage);
+
+    void membersHint(Set<String> memberIds);
+
+    ReplicaStatus status();
+
+    void close();
+
+    default CompletableFuture<ProposalResult> propose(ConfigChange change) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("membership changes"));
+    }
+
+    @FunctionalInterface
+    interface Opener {
+        ReplicaHandle open(ReplicaOptions options, PeerTransport transport, DeliveryListener listener)
+            throws IOException;
+    }
+
+    /** The real thing. */
+    static ReplicaHandle open(ReplicaOptions options, PeerTransport transport, DeliveryListener listener)
+        throws IOException {
+        Replica r = Replica.open(options, transport, listener);
+        return new ReplicaHandle() {
+            @Override
+            public CompletableFuture<Delivery> submit(byte[] payload)
+                throws InterruptedException, SubmitTimeoutException {
+                return r.submit(payload);
+            }
+
+            @Override
+            public void receive(byte[] encodedPeerMessage) {
+                r.receive(encodedPeerMessage);
+            }
+
+            @Override
+            public void membersHint(Set<String> memberIds) {
+                r.membersHint(memberIds);
+            }
+
+            @Override
+            public ReplicaStatus status() {
+                return r.status();
+            }
+
+            @Override
+            public void close() {
+                r.close();
+            }
+
+            @Override
+            public CompletableFuture<ProposalResult> propose(ConfigChange change) {
+                return r.propose(change);
+            }
+        };
+    }
+}
