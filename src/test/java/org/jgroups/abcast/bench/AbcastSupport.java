@@ -31,6 +31,8 @@ final class AbcastSupport {
         ABCAST a = ABCAST.find(ch);
         ReplicaStatus s = a == null ? null : a.status();
         if (s == null) return "";
-        return "abcast_role=" + s.role() + " abcast_term=" + s.term() + " abcast_send_timeouts=" + a.numSendTimeouts();
+        return "abcast_role=" + s.role() + " abcast_term=" + s.term() + " abcast_send_timeouts=" + a.numSendTimeouts()
+            + " abcast_peer_sent=" + a.numPeerSent() + " abcast_peer_received=" + a.numPeerReceived()
+            + " abcast_peer_unroutable=" + a.numPeerUnroutable() + " abcast_dropped_malformed=" + a.droppedMalformed();
     }
 }

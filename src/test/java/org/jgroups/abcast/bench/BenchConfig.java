@@ -10,18 +10,24 @@ final class BenchConfig {
     List<Integer> members = List.of(3, 5);
     List<Integer> sizes = List.of(100, 1024, 10 * 1024);
     int reps = 3;
-    long warmupMs = 3000, throughputMs = 3000, latencyMs = 2000, loadMs = 3000;
+    long warmupMs = 5000, throughputMs = 3000, latencyMs = 2000, loadMs = 2000;
     double loadFraction = 0.5;
     int window = 0; // 0: automatic per size
     long drainTimeoutMs = 60_000, readyTimeoutMs = 90_000;
     Path out = Path.of("results");
     Path basedir = Path.of(System.getProperty("user.dir"));
+    Path abcastStack; // null: <basedir>/stacks/abcast-tcp.xml
     boolean mperf = true;
     int mperfSeconds = 10, mperfMembers = 3, mperfSize = 1000;
-    List<String> jvmOpts = new ArrayList<>(List.of("-Xms512m", "-Xmx1g", "-XX:+UseG1GC", "-XX:+UseStringDeduplication",
+    /**
+     * Every member JVM, every system. One GC thread: 2 cores are shared by up to 5 member JVMs and the coordinator,
+     * and parallel or concurrent GC threads in each would only fight over them.
+     */
+    List<String> jvmOpts = new ArrayList<>(List.of("-Xms1g", "-Xmx1g", "-XX:+UseParallelGC", "-XX:ParallelGCThreads=1",
                                                    "-Djava.net.preferIPv4Stack=true"));
     List<SystemKind> jfr = List.of();
     boolean keepData;
+    boolean verbose;
     boolean smoke;
 
     /** Messages a member may have in flight in the throughput phases: enough to fill every pipeline. */
@@ -55,12 +61,14 @@ final class BenchConfig {
                 case "drain-timeout-ms" -> c.drainTimeoutMs = Long.parseLong(v);
                 case "out" -> c.out = Path.of(v);
                 case "basedir" -> c.basedir = Path.of(v);
+                case "abcast-stack" -> c.abcastStack = Path.of(v);
                 case "mperf" -> c.mperf = Boolean.parseBoolean(v);
                 case "mperf-seconds" -> c.mperfSeconds = Integer.parseInt(v);
                 case "jvm-opt" -> c.jvmOpts.add(v);
                 case "jvm-opts" -> c.jvmOpts = new ArrayList<>(List.of(v.trim().split("\\s+")));
                 case "jfr" -> c.jfr = SystemKind.parseList(v);
                 case "keep-data" -> c.keepData = Boolean.parseBoolean(v);
+                case "verbose" -> c.verbose = Boolean.parseBoolean(v);
                 default -> throw new IllegalArgumentException("unknown option --" + key + "\n" + usage());
             }
         }
@@ -74,7 +82,7 @@ final class BenchConfig {
     /** A few seconds per system: 3 members, 1 KB, one repetition, tiny phases. */
     private void smoke() {
         smoke = true;
-        systems = List.of(SystemKind.PLAIN, SystemKind.SEQUENCER, SystemKind.ABCAST_FSYNC);
+        systems = List.of(SystemKind.PLAIN, SystemKind.SEQUENCER, SystemKind.RAFT, SystemKind.ABCAST_FSYNC);
         members = List.of(3);
         sizes = List.of(1024);
         reps = 1;
@@ -99,9 +107,10 @@ final class BenchConfig {
     static String usage() {
         return """
             usage: BenchMain [--smoke] [--systems=plain,sequencer,jgroups-raft,abcast-fsync,abcast-nofsync]
-                             [--members=3,5] [--sizes=100,1024,10240] [--reps=3] [--warmup-ms=3000]
-                             [--throughput-ms=3000] [--latency-ms=2000] [--load-ms=3000] [--load-fraction=0.5]
+                             [--members=3,5] [--sizes=100,1024,10240] [--reps=3] [--warmup-ms=5000]
+                             [--throughput-ms=3000] [--latency-ms=2000] [--load-ms=2000] [--load-fraction=0.5]
                              [--window=N] [--mperf=true|false] [--mperf-seconds=10] [--jvm-opts="-Xmx1g ..."]
-                             [--jvm-opt=-XX:...] [--jfr=abcast-fsync,...] [--out=results] [--keep-data=false]""";
+                             [--jvm-opt=-XX:...] [--jfr=abcast-fsync,...] [--out=results] [--keep-data=false] [--verbose=false]
+                             [--abcast-stack=stacks/abcast-tcp.xml]""";
     }
 }

@@ -92,7 +92,7 @@ public final class BenchMain {
         try {
             for (SystemKind k : cfg.systems) {
                 try {
-                    stacks.put(k, Stacks.write(k, dir.resolve("stacks"), cfg.basedir, cp.raftLib()));
+                    stacks.put(k, Stacks.write(k, dir.resolve("stacks"), cfg.basedir, cfg.abcastStack, cp.raftLib()));
                 } catch (Exception e) {
                     problem(k.id + ": no stack: " + e.getMessage());
                 }
@@ -188,6 +188,7 @@ public final class BenchMain {
 
         List<double[]> lat1 = new ArrayList<>();
         for (int r = 0; r < cfg.reps; r++) {
+            settleDisk();
             lat1.add(percentiles(ph.run(size, 1, 0, cfg.latencyMs)));
             ph.drain(issues);
         }
@@ -195,9 +196,11 @@ public final class BenchMain {
         double rate = cfg.loadFraction * msgsPerSec / n;
         List<double[]> load = new ArrayList<>();
         for (int r = 0; r < cfg.reps; r++) {
+            settleDisk();
             load.add(percentiles(ph.run(size, window, rate, cfg.loadMs)));
             ph.drain(issues);
         }
+        printStats(kind, n, size, ph.lastDrain);
         String problem = issues.isEmpty() ? null : String.join("; ", issues);
         if (problem != null) problem(kind.id + " members=" + n + " size=" + size + ": " + problem);
         return new Result(kind, n, size, cfg.reps, msgsPerSec, tput, medians(lat1), rate, medians(load),
@@ -208,6 +211,7 @@ public final class BenchMain {
     private final class Phases {
         final Cluster c;
         long expected;
+        List<Map<String, String>> lastDrain = List.of();
 
         Phases(Cluster c) {
             this.c = c;
@@ -224,6 +228,18 @@ public final class BenchMain {
                 total += Control.num(r, "sent");
             }
             expected = total;
+            if (cfg.verbose) {
+                StringBuilder sb = new StringBuilder();
+                for (Map<String, String> r : replies) {
+                    Histogram h = BenchMember.decode(r.get("hist"));
+                    sb.append(String.format(Locale.ROOT, " m%s:%.0f/s,p50=%.2f,p99=%.2f,n=%d", r.get("index"),
+                                            Control.num(r, "delivered") * 1e9 / Math.max(1, Control.num(r, "nanos")),
+                                            h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6,
+                                            h.getTotalCount()));
+                }
+                out.println("bench: phase " + c.kind.id + " size=" + size + " window=" + window + " rate="
+                            + String.format(Locale.ROOT, "%.0f", rate) + " ms=" + durationMs + sb);
+            }
             return replies;
         }
 
@@ -231,6 +247,7 @@ public final class BenchMain {
         void drain(List<String> issues) throws Exception {
             List<Map<String, String>> replies = c.all(Control.line("DRAIN", "total", expected, "timeout_ms", cfg.drainTimeoutMs),
                                                       System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(cfg.drainTimeoutMs + 30_000));
+            lastDrain = replies;
             String digest = null;
             for (Map<String, String> r : replies) {
                 long delivered = Control.num(r, "delivered");
@@ -247,6 +264,34 @@ public final class BenchMain {
                         addOnce(issues, "total order violated: member " + r.get("index") + " delivered another sequence");
                 }
             }
+        }
+    }
+
+    /**
+     * Before a latency phase: write back the dirty pages the previous phases left (all members share one disk
+     * here, so the next fsyncs would otherwise pay for the previous phase's writes) — {@code sync}, bounded in time.
+     */
+    private static void settleDisk() {
+        try {
+            Process p = new ProcessBuilder("sync").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly();
+        } catch (java.io.IOException e) {
+            // no sync(1) here: measure without settling
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The system's own counters at each member after the workload, when it has any (for profiling). */
+    private void printStats(SystemKind kind, int n, int size, List<Map<String, String>> drained) {
+        for (Map<String, String> r : drained) {
+            StringBuilder sb = new StringBuilder();
+            for (Map.Entry<String, String> e : r.entrySet())
+                if (e.getKey().startsWith("abcast_") || e.getKey().startsWith("raft_"))
+                    sb.append(' ').append(e.getKey()).append('=').append(e.getValue());
+            if (sb.length() > 0)
+                out.printf(Locale.ROOT, "bench: stats system=%s members=%d size=%d member=%s%s%n", kind.id, n, size,
+                           r.get("index"), sb);
         }
     }
 
@@ -364,7 +409,7 @@ public final class BenchMain {
         kinds.add(SystemKind.ABCAST_FSYNC);
         for (SystemKind k : kinds) {
             try {
-                Path stack = Stacks.write(k, dir.resolve("stacks"), cfg.basedir, cp.raftLib());
+                Path stack = Stacks.write(k, dir.resolve("stacks"), cfg.basedir, cfg.abcastStack, cp.raftLib());
                 String line = MPerfRunner.run(k, stack, cfg, cp, dir.resolve("mperf"), dataRoot.resolve(k.id));
                 mperf.add(line);
                 out.println(line);

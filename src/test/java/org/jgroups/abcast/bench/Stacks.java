@@ -34,7 +34,7 @@ final class Stacks {
     private Stacks() {
     }
 
-    static Path write(SystemKind kind, Path dir, Path basedir, Path raftLib) throws Exception {
+    static Path write(SystemKind kind, Path dir, Path basedir, Path abcastStack, Path raftLib) throws Exception {
         Files.createDirectories(dir);
         Path file = dir.resolve(fileName(kind));
         if (Files.exists(file)) return file;
@@ -72,7 +72,7 @@ final class Stacks {
                 writeXml(file, jar.getFileName() + " tcp.xml, loopback overrides, jgroups-raft 1.1.4 protocols", s);
             }
             case ABCAST_FSYNC, ABCAST_NOFSYNC -> {
-                Path product = basedir.resolve("stacks/abcast-tcp.xml");
+                Path product = abcastStack != null ? abcastStack : basedir.resolve("stacks/abcast-tcp.xml");
                 if (!Files.exists(product))
                     throw new IOException(product + " not found: the ABCAST protocol has not landed in this tree");
                 Files.copy(product, file);
