@@ -26,6 +26,7 @@ final class BenchConfig {
     List<String> jvmOpts = new ArrayList<>(List.of("-Xms1g", "-Xmx1g", "-XX:+UseParallelGC", "-XX:ParallelGCThreads=1",
                                                    "-Djava.net.preferIPv4Stack=true"));
     List<SystemKind> jfr = List.of();
+    String jfrSettings = "profile";
     boolean keepData;
     boolean verbose;
     boolean smoke;
@@ -67,6 +68,7 @@ final class BenchConfig {
                 case "jvm-opt" -> c.jvmOpts.add(v);
                 case "jvm-opts" -> c.jvmOpts = new ArrayList<>(List.of(v.trim().split("\\s+")));
                 case "jfr" -> c.jfr = SystemKind.parseList(v);
+                case "jfr-settings" -> c.jfrSettings = v;
                 case "keep-data" -> c.keepData = Boolean.parseBoolean(v);
                 case "verbose" -> c.verbose = Boolean.parseBoolean(v);
                 default -> throw new IllegalArgumentException("unknown option --" + key + "\n" + usage());
@@ -110,7 +112,7 @@ final class BenchConfig {
                              [--members=3,5] [--sizes=100,1024,10240] [--reps=3] [--warmup-ms=5000]
                              [--throughput-ms=3000] [--latency-ms=2000] [--load-ms=2000] [--load-fraction=0.5]
                              [--window=N] [--mperf=true|false] [--mperf-seconds=10] [--jvm-opts="-Xmx1g ..."]
-                             [--jvm-opt=-XX:...] [--jfr=abcast-fsync,...] [--out=results] [--keep-data=false] [--verbose=false]
+                             [--jvm-opt=-XX:...] [--jfr=abcast-fsync,...] [--jfr-settings=profile|file.jfc] [--out=results] [--keep-data=false] [--verbose=false]
                              [--abcast-stack=stacks/abcast-tcp.xml]""";
     }
 }

@@ -61,7 +61,7 @@ final class Chart {
 
     private static void panel(Graphics2D g, int x0, int y0, String title, List<Result> results, List<SystemKind> systems,
                               List<Integer> sizes, int members, ToDoubleFunction<Result> value, String fmt) {
-        int left = x0 + 60, right = x0 + PANEL_W - 15, top = y0 + 40, bottom = y0 + PANEL_H - 40;
+        int left = x0 + 60, right = x0 + PANEL_W - 15, top = y0 + 80, bottom = y0 + PANEL_H - 40; // room for labels
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
         g.drawString(title, x0 + 15, y0 + 22);
@@ -80,6 +80,7 @@ final class Chart {
         if (hi <= lo) hi = lo + 1;
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         FontMetrics fm = g.getFontMetrics();
+        g.setColor(Color.BLACK);
         for (double e = lo; e <= hi; e++) {
             int y = (int) (bottom - (e - lo) / (hi - lo) * (bottom - top));
             g.setColor(new Color(0xdddddd));

@@ -107,7 +107,7 @@ final class Cluster implements AutoCloseable {
             if (cfg.jfr.contains(kind)) {
                 Path jfrDir = logDir.resolveSibling("jfr");
                 Files.createDirectories(jfrDir);
-                opts.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+                opts.add("-XX:StartFlightRecording=settings=" + cfg.jfrSettings + ",dumponexit=true,filename="
                          + jfrDir.resolve(kind.id + "-n" + n + "-m" + i + ".jfr"));
             }
             if (i == 0) memberJvmOptions = List.copyOf(opts);
