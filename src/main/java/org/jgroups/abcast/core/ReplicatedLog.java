@@ -21,7 +21,11 @@ final class ReplicatedLog {
     private final ArrayList<Entry> unstable = new ArrayList<>();
     /** Recently stabilized entries (indices <= stableIndex), so fresh entries are not read back from storage. */
     private final EntryCache recent;
-    private final List<LogWrite> pendingWrites = new ArrayList<>();
+    /** Writes to hand out at the next Ready, built in place: appends extend the last one without copying. */
+    private final List<PendingWrite> pendingWrites = new ArrayList<>();
+
+    private record PendingWrite(long fromIndex, ArrayList<Entry> entries) {
+    }
     private long commitIndex;
     private long appliedIndex;
     private long baseIndex;   // snapshot index: entries start at baseIndex + 1
@@ -167,14 +171,9 @@ final class ReplicatedLog {
             unstable.add(e);
             if (e.type() == EntryType.CONFIG) configs.put(e.index(), e.configuration());
         }
-        LogWrite last = pendingWrites.isEmpty() ? null : pendingWrites.get(pendingWrites.size() - 1);
-        if (last != null && last.last() != null && last.last().index() + 1 == from) {
-            List<Entry> merged = new ArrayList<>(last.entries());
-            merged.addAll(entries);
-            pendingWrites.set(pendingWrites.size() - 1, new LogWrite(last.fromIndex(), merged));
-        } else {
-            pendingWrites.add(new LogWrite(from, entries));
-        }
+        PendingWrite last = pendingWrites.isEmpty() ? null : pendingWrites.get(pendingWrites.size() - 1);
+        if (last != null && last.fromIndex() + last.entries().size() == from) last.entries().addAll(entries);
+        else pendingWrites.add(new PendingWrite(from, new ArrayList<>(entries)));
     }
 
     /** Storage reports everything up to (index, term) durable; ignored if the log changed there since. */
@@ -214,7 +213,8 @@ final class ReplicatedLog {
 
     List<LogWrite> takeWrites() {
         if (pendingWrites.isEmpty()) return List.of();
-        List<LogWrite> w = List.copyOf(pendingWrites);
+        List<LogWrite> w = new ArrayList<>(pendingWrites.size());
+        for (PendingWrite p : pendingWrites) w.add(new LogWrite(p.fromIndex(), p.entries()));
         pendingWrites.clear();
         return w;
     }

@@ -101,6 +101,27 @@ public final class WireFormat {
         return m;
     }
 
+    /** A chunk of entries, as the recovery layer ships them between members. */
+    public static byte[] encodeEntries(List<Entry> entries) {
+        int size = 16;
+        for (Entry e : entries) size += e.sizeEstimate();
+        Codec.Writer w = new Codec.Writer(size);
+        w.writeByte(VERSION).writeInt(entries.size());
+        for (Entry e : entries) writeEntry(w, e);
+        return w.toByteArray();
+    }
+
+    public static List<Entry> decodeEntries(byte[] bytes) {
+        Codec.Reader r = new Codec.Reader(bytes);
+        int version = r.readByte();
+        if (version != VERSION) throw new Codec.MalformedException("unsupported entries format version " + version);
+        int n = count(r.readInt());
+        List<Entry> out = new ArrayList<>(Math.min(n, 1024));
+        for (int i = 0; i < n; i++) out.add(readEntry(r));
+        r.expectEnd();
+        return out;
+    }
+
     /** The log record payload of an entry (index and term are framed by the log itself). */
     public static byte[] encodeEntryBody(Entry e) {
         Codec.Writer w = new Codec.Writer(32 + e.payload().length + e.origin().length());

@@ -69,6 +69,7 @@ public final class Replica implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final Thread loop;
     private volatile boolean running = true;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     // in-flight window, shared between submitting threads and the loop
     private final ReentrantLock windowLock = new ReentrantLock();
@@ -82,11 +83,29 @@ public final class Replica implements AutoCloseable {
     private String lastLeader;
     private long lastTerm = -1;
 
+    private volatile CatchUpHandler catchUpHandler;
     private volatile ReplicaStatus status;
     private volatile String knownLeader;
     private final AtomicLong delivered = new AtomicLong(), submitted = new AtomicLong(), malformed = new AtomicLong();
 
     private record PendingSubmission(CompletableFuture<Delivery> future, int bytes) {
+    }
+
+    /** A submission on its way to the engine; failed explicitly if the replica stops before running it. */
+    private final class SubmitEvent implements Runnable {
+        final byte[] payload;
+        final CompletableFuture<Delivery> future = new CompletableFuture<>();
+
+        SubmitEvent(byte[] payload) {
+            this.payload = payload;
+        }
+
+        @Override
+        public void run() {
+            long seq = engine.submit(payload);
+            pending.put(seq, new PendingSubmission(future, payload.length));
+            submitted.incrementAndGet();
+        }
     }
 
     private Replica(ReplicaOptions options, PeerTransport transport, DeliveryListener listener) throws IOException {
@@ -106,7 +125,9 @@ public final class Replica implements AutoCloseable {
                 .withTiming(options.electionTicks(), options.heartbeatTicks(),
                             Math.max(options.electionTicks(), 2 * options.heartbeatTicks() + 1))
                 .withLimits(256, options.maxBatchBytes(), 4 * 1024 * 1024)
-                .withRandomSeed(System.nanoTime() ^ options.memberId().hashCode());
+                .withRandomSeed(System.nanoTime() ^ options.memberId().hashCode())
+                .withBulkCatchUp(options.bulkCatchUpEntries())
+                .withFaultRemoval(options.faultTicks(), options.minVoters());
             this.engine = new Engine(eo, new DurableLogReader(dir.log()), new HardState(meta.currentTerm(), meta.votedFor()),
                                      SnapshotMeta.NONE);
             this.groupCommit = GroupCommitLog.start(dir.log(), GroupCommitOptions.defaults().withFsync(options.fsync()),
@@ -165,11 +186,14 @@ public final class Replica implements AutoCloseable {
      */
     public CompletableFuture<Delivery> submit(byte[] payload) throws InterruptedException, SubmitTimeoutException {
         checkUsable();
+        // A delivery callback that sends runs on the loop thread, which is the only one that frees the window:
+        // waiting there would wait for itself. Such sends are admitted at once (the engine buffers them).
+        boolean onLoop = Thread.currentThread() == loop;
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.sendTimeoutMillis());
         windowLock.lockInterruptibly();
         try {
-            while (knownLeader == null || (inflightCount > 0 && (inflightCount >= options.maxInflightMessages()
-                                                                 || inflightBytes + payload.length > options.maxInflightBytes()))) {
+            while (!onLoop && (knownLeader == null || (inflightCount > 0 && (inflightCount >= options.maxInflightMessages()
+                                                                 || inflightBytes + payload.length > options.maxInflightBytes())))) {
                 checkUsable();
                 long left = deadline - System.nanoTime();
                 if (left <= 0) throw new SubmitTimeoutException(timeoutReason());
@@ -180,13 +204,11 @@ public final class Replica implements AutoCloseable {
         } finally {
             windowLock.unlock();
         }
-        CompletableFuture<Delivery> future = new CompletableFuture<>();
-        enqueue(() -> {
-            long seq = engine.submit(payload);
-            pending.put(seq, new PendingSubmission(future, payload.length));
-            submitted.incrementAndGet();
-        });
-        return future;
+        SubmitEvent event = new SubmitEvent(payload);
+        if (onLoop) event.run();
+        else enqueue(event);
+        if (!running) failQueued("replica " + options.memberId() + " closed"); // raced with close(): fail, don't hang
+        return event.future;
     }
 
     private String timeoutReason() {
@@ -222,6 +244,40 @@ public final class Replica implements AutoCloseable {
         CompletableFuture<ProposalResult> f = new CompletableFuture<>();
         enqueue(() -> f.complete(engine.propose(change)));
         return f;
+    }
+
+    /** Installs the recovery layer's handler; without one, bulk catch-up requests are abandoned at once. */
+    public void setCatchUpHandler(CatchUpHandler handler) {
+        this.catchUpHandler = handler;
+    }
+
+    /** Serves a bulk catch-up: encoded committed entries from index from on (an empty chunk if we lack them). */
+    public CompletableFuture<byte[]> readCommittedChunk(long from, int maxBytes) {
+        CompletableFuture<byte[]> f = new CompletableFuture<>();
+        enqueue(() -> f.complete(WireFormat.encodeEntries(engine.readCommitted(from, maxBytes))));
+        return f;
+    }
+
+    /**
+     * Hands in a chunk fetched from another member. Completes with the next index to fetch, or -1 once the leader's
+     * stream can take over. A malformed chunk completes exceptionally (fetch it again, from another member).
+     */
+    public CompletableFuture<Long> installCommittedChunk(byte[] chunk) {
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        List<Entry> entries;
+        try {
+            entries = WireFormat.decodeEntries(chunk);
+        } catch (Codec.MalformedException e) {
+            malformed.incrementAndGet();
+            f.completeExceptionally(e);
+            return f;
+        }
+        enqueue(() -> f.complete(engine.installCommitted(entries)));
+        return f;
+    }
+
+    public void abandonCatchUp() {
+        enqueue(engine::abandonCatchUp);
     }
 
     public ReplicaStatus status() {
@@ -301,6 +357,11 @@ public final class Replica implements AutoCloseable {
             for (LogWrite w : r.writes()) groupCommit.submit(toLogWrite(w));
             for (PeerMessage m : r.messages()) transport.send(m.to(), WireFormat.encode(m));
             for (Entry e : r.committed()) deliver(e);
+            if (r.catchUpWanted() != null) {
+                CatchUpHandler h = catchUpHandler;
+                if (h != null) h.catchUpWanted(r.catchUpWanted().fromIndex(), r.catchUpWanted().leaderCommitIndex());
+                else engine.abandonCatchUp();
+            }
             for (SnapshotNeeded s : r.snapshotsNeeded())
                 log.warn("%s: %s needs entries before %d, which were compacted; snapshot transfer comes with the "
                          + "recovery layer", options.memberId(), s.follower(), s.leaderSnapshotIndex() + 1);
@@ -361,10 +422,14 @@ public final class Replica implements AutoCloseable {
         IllegalStateException e = new IllegalStateException(why);
         for (PendingSubmission p : pending.values()) p.future.completeExceptionally(e);
         pending.clear();
+        failQueued(why);
+    }
+
+    /** Fails the submissions still queued for a loop that no longer runs. */
+    private void failQueued(String why) {
         Runnable r;
-        while ((r = inbox.poll()) != null) {
-            // submissions enqueued after the loop stopped never reach the engine; their futures are dropped with them
-        }
+        while ((r = inbox.poll()) != null)
+            if (r instanceof SubmitEvent s) s.future.completeExceptionally(new IllegalStateException(why));
         signalWindow();
     }
 
@@ -392,6 +457,11 @@ public final class Replica implements AutoCloseable {
      * {@link #close()} instead, which keeps its place in the configuration.
      */
     public boolean leaveAndClose(long timeoutMillis) throws InterruptedException {
+        ReplicaStatus s = status;
+        if (s.voters().equals(Set.of(options.memberId())) || !running) { // the last voter cannot leave; nothing to wait for
+            close();
+            return false;
+        }
         CompletableFuture<Void> asked = new CompletableFuture<>();
         enqueue(() -> {
             engine.leave();
@@ -419,6 +489,7 @@ public final class Replica implements AutoCloseable {
     /** Stops the loop, writes out what is queued for the log, and fails submissions not yet committed. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) return;
         running = false;
         wake();
         try {

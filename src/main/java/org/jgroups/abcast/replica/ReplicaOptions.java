@@ -20,11 +20,15 @@ import java.util.Objects;
  * @param maxInflightBytes    the same limit in payload bytes
  * @param sendTimeoutMillis   how long {@code submit} waits for room in the window (no leader, no quorum) before failing
  * @param maxBatchBytes       approximate bytes per append or forward message
+ * @param bulkCatchUpEntries  a member this many entries behind the leader's commit index fetches the history in bulk
+ *                            through a catch-up handler (the recovery layer) instead of the leader's stream (0: never)
+ * @param faultTicks          the leader removes a member missing from the views this many ticks (0: never)
+ * @param minVoters           automatic removal of faulty members never shrinks the voters below this
  */
 public record ReplicaOptions(String memberId, String clusterName, Path dataDir, List<String> initialMembers,
                              boolean fsync, int tickMillis, int electionTicks, int heartbeatTicks,
                              int maxInflightMessages, long maxInflightBytes, long sendTimeoutMillis,
-                             int maxBatchBytes) {
+                             int maxBatchBytes, int bulkCatchUpEntries, int faultTicks, int minVoters) {
     public ReplicaOptions {
         Objects.requireNonNull(memberId, "memberId");
         Objects.requireNonNull(clusterName, "clusterName");
@@ -32,27 +36,51 @@ public record ReplicaOptions(String memberId, String clusterName, Path dataDir, 
         initialMembers = List.copyOf(initialMembers);
         if (memberId.isBlank()) throw new IllegalArgumentException("memberId must not be blank");
         if (tickMillis < 1) throw new IllegalArgumentException("tickMillis must be >= 1");
-        if (maxInflightMessages < 1 || maxInflightBytes < 1 || maxBatchBytes < 1 || sendTimeoutMillis < 0)
+        if (maxInflightMessages < 1 || maxInflightBytes < 1 || maxBatchBytes < 1 || sendTimeoutMillis < 0
+            || bulkCatchUpEntries < 0 || faultTicks < 0 || minVoters < 1)
             throw new IllegalArgumentException("limits must be positive");
+    }
+
+    /** Without bulk catch-up (the leader streams all history itself). */
+    public ReplicaOptions(String memberId, String clusterName, Path dataDir, List<String> initialMembers, boolean fsync,
+                          int tickMillis, int electionTicks, int heartbeatTicks, int maxInflightMessages,
+                          long maxInflightBytes, long sendTimeoutMillis, int maxBatchBytes) {
+        this(memberId, clusterName, dataDir, initialMembers, fsync, tickMillis, electionTicks, heartbeatTicks,
+             maxInflightMessages, maxInflightBytes, sendTimeoutMillis, maxBatchBytes, 0, 0, 3);
+    }
+
+    public ReplicaOptions withMembership(int faultTicks, int minVoters) {
+        return new ReplicaOptions(memberId, clusterName, dataDir, initialMembers, fsync, tickMillis, electionTicks,
+                                  heartbeatTicks, maxInflightMessages, maxInflightBytes, sendTimeoutMillis, maxBatchBytes,
+                                  bulkCatchUpEntries, faultTicks, minVoters);
+    }
+
+    public ReplicaOptions withBulkCatchUp(int entries) {
+        return new ReplicaOptions(memberId, clusterName, dataDir, initialMembers, fsync, tickMillis, electionTicks,
+                                  heartbeatTicks, maxInflightMessages, maxInflightBytes, sendTimeoutMillis, maxBatchBytes,
+                                  entries, faultTicks, minVoters);
     }
 
     public static ReplicaOptions defaults(String memberId, String clusterName, Path dataDir, List<String> initialMembers) {
         return new ReplicaOptions(memberId, clusterName, dataDir, initialMembers, true, 10, 50, 10, 10_000,
-                                  64L * 1024 * 1024, 10_000, 256 * 1024);
+                                  64L * 1024 * 1024, 10_000, 256 * 1024, 0, 0, 3);
     }
 
     public ReplicaOptions withFsync(boolean on) {
         return new ReplicaOptions(memberId, clusterName, dataDir, initialMembers, on, tickMillis, electionTicks,
-                                  heartbeatTicks, maxInflightMessages, maxInflightBytes, sendTimeoutMillis, maxBatchBytes);
+                                  heartbeatTicks, maxInflightMessages, maxInflightBytes, sendTimeoutMillis, maxBatchBytes,
+                                  bulkCatchUpEntries, faultTicks, minVoters);
     }
 
     public ReplicaOptions withTiming(int tickMillis, int electionTicks, int heartbeatTicks) {
         return new ReplicaOptions(memberId, clusterName, dataDir, initialMembers, fsync, tickMillis, electionTicks,
-                                  heartbeatTicks, maxInflightMessages, maxInflightBytes, sendTimeoutMillis, maxBatchBytes);
+                                  heartbeatTicks, maxInflightMessages, maxInflightBytes, sendTimeoutMillis, maxBatchBytes,
+                                  bulkCatchUpEntries, faultTicks, minVoters);
     }
 
     public ReplicaOptions withWindow(int maxInflightMessages, long maxInflightBytes, long sendTimeoutMillis) {
         return new ReplicaOptions(memberId, clusterName, dataDir, initialMembers, fsync, tickMillis, electionTicks,
-                                  heartbeatTicks, maxInflightMessages, maxInflightBytes, sendTimeoutMillis, maxBatchBytes);
+                                  heartbeatTicks, maxInflightMessages, maxInflightBytes, sendTimeoutMillis, maxBatchBytes,
+                                  bulkCatchUpEntries, faultTicks, minVoters);
     }
 }

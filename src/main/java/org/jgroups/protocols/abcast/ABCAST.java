@@ -115,6 +115,28 @@ public class ABCAST extends Protocol {
         type = AttributeType.BYTES, writable = false)
     protected int max_batch_bytes = 256 * 1024;
 
+    @Property(description = "A member this many entries behind the leader fetches the history in bulk through the "
+        + "RECOVERY protocol (which sets it when it is in the stack) instead of the leader's stream. 0: never",
+        writable = false)
+    protected int bulk_catch_up_entries;
+
+    @Property(description = "The leader removes a member that has been missing from the JGroups view this long; it "
+        + "rejoins as a learner when it returns and is promoted once caught up. Short: a GC pause or network blip "
+        + "costs a re-join; long: a dead voter keeps counting toward the majority. 0: never remove automatically",
+        type = AttributeType.TIME, writable = false)
+    protected long fault_timeout = 60_000;
+
+    @Property(description = "Automatic removal of faulty members never shrinks the voters below this", writable = false)
+    protected int min_voters = 3;
+
+    @Property(description = "On disconnect/close, a voter first has its removal committed (bounded by leave_timeout), "
+        + "so the others need not wait for fault_timeout. Turn off for members that only restart", writable = false)
+    protected boolean leave_on_disconnect = true;
+
+    @Property(description = "How long disconnect/close waits for the removal to commit", type = AttributeType.TIME,
+        writable = false)
+    protected long leave_timeout = 5_000;
+
     // ------------------------------------------------------------------ counters of this layer
 
     protected final LongAdder num_ordered_sent = new LongAdder();
@@ -138,6 +160,9 @@ public class ABCAST extends Protocol {
     protected volatile String not_running_reason = "ABCAST is not running: the channel is not connected";
     protected volatile AbcastHeader peer_header;
     protected ReplicaHandle.Opener opener = ReplicaHandle::open;
+    /** Called with every replica this layer opens (the RECOVERY protocol installs its catch-up handler). */
+    protected final List<java.util.function.Consumer<ReplicaHandle>> replica_listeners =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Object announce_lock = new Object();
 
     // ------------------------------------------------------------------ fluent configuration
@@ -331,7 +356,10 @@ public class ABCAST extends Protocol {
                 startAfterJoin();
                 return ret;
             }
-            case Event.DISCONNECT -> stopReplica("ABCAST is not running: the channel disconnected");
+            case Event.DISCONNECT -> {
+                if (leave_on_disconnect) leaveCluster();
+                stopReplica("ABCAST is not running: the channel disconnected");
+            }
             case Event.VIEW_CHANGE -> handleView(evt.getArg()); // only if placed below GMS
             default -> {
             }
@@ -395,7 +423,9 @@ public class ABCAST extends Protocol {
                                                         parseInitialMembers(initial_members), fsync,
                                                         (int) tick_interval, election_ticks, heartbeat_ticks,
                                                         max_inflight_messages, max_inflight_bytes, send_timeout,
-                                                        max_batch_bytes);
+                                                        max_batch_bytes)
+                .withBulkCatchUp(bulk_catch_up_entries)
+                .withMembership((int) Math.min(Integer.MAX_VALUE, fault_timeout / tick_interval), min_voters);
             ReplicaHandle r;
             try {
                 r = opener.open(options, this::sendPeer, new Listener());
@@ -404,6 +434,7 @@ public class ABCAST extends Protocol {
                                                 + resolved_dir + ": " + e.getMessage(), e);
             }
             replica = r;
+            replica_listeners.forEach(l -> l.accept(r));
             r.membersHint(members.memberIdsInView());
             log.info("%s: ABCAST started: member %s, cluster %s, data_dir %s", local_addr, own_id, cluster,
                      resolved_dir);
@@ -440,6 +471,19 @@ public class ABCAST extends Protocol {
                     return;
                 }
             }
+        }
+    }
+
+    /** A voter going away for good has its removal committed first (bounded by leave_timeout). */
+    protected void leaveCluster() {
+        ReplicaHandle r = replica;
+        if (r == null) return;
+        try {
+            boolean left = r.leaveAndClose(leave_timeout);
+            log.info("%s: ABCAST member %s %s", local_addr, own_id,
+                     left ? "left the configuration" : "closed without a confirmed removal");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -2,6 +2,7 @@ package org.jgroups.protocols.abcast;
 
 import org.jgroups.abcast.core.ConfigChange;
 import org.jgroups.abcast.core.ProposalResult;
+import org.jgroups.abcast.replica.CatchUpHandler;
 import org.jgroups.abcast.replica.Delivery;
 import org.jgroups.abcast.replica.DeliveryListener;
 import org.jgroups.abcast.replica.PeerTransport;
@@ -31,6 +32,24 @@ interface ReplicaHandle {
 
     default CompletableFuture<ProposalResult> propose(ConfigChange change) {
         return CompletableFuture.failedFuture(new UnsupportedOperationException("membership changes"));
+    }
+
+    /** Leaves the configuration (bounded), then closes; see {@link Replica#leaveAndClose}. */
+    default boolean leaveAndClose(long timeoutMillis) throws InterruptedException {
+        close();
+        return false;
+    }
+
+    /** Recovery layer hooks (see {@link Replica#setCatchUpHandler}); a stand-in supports none of them. */
+    default void setCatchUpHandler(CatchUpHandler handler) {
+    }
+
+    default CompletableFuture<byte[]> readCommittedChunk(long from, int maxBytes) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("bulk catch-up"));
+    }
+
+    default Replica replica() {
+        return null;
     }
 
     @FunctionalInterface
@@ -73,6 +92,26 @@ interface ReplicaHandle {
             @Override
             public CompletableFuture<ProposalResult> propose(ConfigChange change) {
                 return r.propose(change);
+            }
+
+            @Override
+            public boolean leaveAndClose(long timeoutMillis) throws InterruptedException {
+                return r.leaveAndClose(timeoutMillis);
+            }
+
+            @Override
+            public void setCatchUpHandler(CatchUpHandler handler) {
+                r.setCatchUpHandler(handler);
+            }
+
+            @Override
+            public CompletableFuture<byte[]> readCommittedChunk(long from, int maxBytes) {
+                return r.readCommittedChunk(from, maxBytes);
+            }
+
+            @Override
+            public Replica replica() {
+                return r;
             }
         };
     }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
@@ -25,15 +26,26 @@ final class LocalReplicas implements AutoCloseable {
         this.initialMembers = List.of(initialMembers);
     }
 
+    int bulkCatchUpEntries;
+    final Map<String, BulkCatchUp> catchUps = new ConcurrentHashMap<>();
+
     Replica start(String member) throws IOException {
         List<String> log = new CopyOnWriteArrayList<>();
         delivered.put(member, log);
         ReplicaOptions o = ReplicaOptions.defaults(member, "test-cluster", root.resolve(member), initialMembers)
-            .withTiming(5, 20, 4).withWindow(1000, 16 << 20, 3000);
+            .withTiming(5, 20, 4).withWindow(1000, 16 << 20, 3000).withBulkCatchUp(bulkCatchUpEntries);
         Replica r = Replica.open(o, (to, bytes) -> {
             Replica target = replicas.get(to);
             if (target != null && !isolated.contains(to) && !isolated.contains(member)) target.receive(bytes);
         }, d -> log.add(new String(d.payload(), StandardCharsets.UTF_8)));
+        // The recovery layer without a network: chunks are read directly from the chosen member's replica.
+        BulkCatchUp catchUp = new BulkCatchUp(r, (from, index, maxBytes) -> {
+            Replica source = replicas.get(from);
+            return source == null ? CompletableFuture.failedFuture(new IllegalStateException(from + " is gone"))
+                                  : source.readCommittedChunk(index, maxBytes);
+        }, () -> List.copyOf(replicas.keySet()), 1 << 20, 5_000);
+        r.setCatchUpHandler(catchUp);
+        catchUps.put(member, catchUp);
         replicas.put(member, r);
         announceView();
         return r;

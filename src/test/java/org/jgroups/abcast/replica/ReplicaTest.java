@@ -101,6 +101,47 @@ class ReplicaTest {
     }
 
     @Test
+    void aMemberThatMissedALotCatchesUpInBulkFromAnyMemberWhileTrafficContinues() throws Exception {
+        try (LocalReplicas c = new LocalReplicas(dir, "a", "b", "c")) {
+            c.bulkCatchUpEntries = 1000;
+            for (String m : List.of("a", "b", "c")) c.start(m);
+            LocalReplicas.await("all three voters", 10_000, () -> c.replica("a").status().voters().size() == 3);
+            String leader = c.leader();
+            String laggard = leader.equals("c") ? "b" : "c";
+            c.stop(laggard);
+            int missed = 100_000;
+            byte[] payload = new byte[100];
+            List<CompletableFuture<Delivery>> acks = new ArrayList<>();
+            for (int i = 0; i < missed; i++) acks.add(c.replica(leader).submit(payload));
+            for (CompletableFuture<Delivery> f : acks) f.get(60, TimeUnit.SECONDS);
+            long target = c.replica(leader).status().commitIndex();
+            long start = System.nanoTime();
+            c.start(laggard);
+            // live traffic continues during the catch-up
+            Thread live = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 2000; i++) c.replica(leader).submit(bytes("live-" + i));
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            live.start();
+            LocalReplicas.await("the laggard caught up", 60_000,
+                                () -> c.replica(laggard).status().commitIndex() >= target);
+            double secs = (System.nanoTime() - start) / 1e9;
+            live.join();
+            BulkCatchUp bulk = c.catchUps.get(laggard);
+            System.out.printf("replica-catch-up: missed=%d entries_in_bulk=%d mb=%.1f secs=%.2f mb_per_s=%.1f%n", missed,
+                              bulk.entriesFetched(), bulk.bytesFetched() / 1e6, secs, bulk.bytesFetched() / 1e6 / secs);
+            assertTrue(bulk.entriesFetched() > missed / 2, "most of the history came through the bulk path");
+            LocalReplicas.await("everyone delivered everything", 30_000,
+                                () -> c.delivered.get(laggard).size() == missed + 2000
+                                      && c.delivered.get(leader).size() == missed + 2000);
+            assertEquals(c.delivered.get(leader), c.delivered.get(laggard));
+        }
+    }
+
+    @Test
     void aMemberThatLeavesIsRemovedFromTheConfigurationBeforeItCloses() throws Exception {
         try (LocalReplicas c = new LocalReplicas(dir, "a", "b", "c", "d")) {
             for (String m : List.of("a", "b", "c", "d")) c.start(m);
