@@ -142,16 +142,11 @@ public final class BenchMain {
 
     private void runCluster(SystemKind kind, int n, Path dataRoot) {
         int done = 0;
-        long t0 = System.nanoTime();
-        try (Cluster c = new Cluster(kind, n, stacks.get(kind), dataRoot, dir.resolve("logs"), cfg, cp)) {
-            c.start();
-            c.awaitReady();
+        try (Cluster c = startCluster(kind, n, dataRoot)) {
             if (!jvmOptions.containsKey(kind)) {
                 jvmOptions.put(kind, c.memberJvmOptions());
                 out.println("bench: jvm " + kind.id + " member 0: " + String.join(" ", c.memberJvmOptions()));
             }
-            out.printf(Locale.ROOT, "bench: %s with %d members ready after %.1f s%n", kind.id, n,
-                       (System.nanoTime() - t0) / 1e9);
             Phases ph = new Phases(c);
             for (int size : cfg.sizes) {
                 Result r = runWorkload(ph, kind, n, size, done == 0);
@@ -166,6 +161,27 @@ public final class BenchMain {
                 Result r = Result.failed(kind, n, cfg.sizes.get(i), firstLine(msg));
                 results.add(r);
                 printResult(r);
+            }
+        }
+    }
+
+    /** Starts the members and waits until they are ready; a failed start (e.g. a port taken meanwhile) is retried once. */
+    private Cluster startCluster(SystemKind kind, int n, Path dataRoot) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            long t0 = System.nanoTime();
+            Path root = dataRoot.resolveSibling(dataRoot.getFileName() + (attempt == 1 ? "" : "-" + attempt));
+            Cluster c = new Cluster(kind, n, stacks.get(kind), root, dir.resolve("logs"), cfg, cp, attempt);
+            try {
+                c.start();
+                c.awaitReady();
+                out.printf(Locale.ROOT, "bench: %s with %d members ready after %.1f s%n", kind.id, n,
+                           (System.nanoTime() - t0) / 1e9);
+                return c;
+            } catch (Exception e) {
+                c.close();
+                if (attempt >= 2) throw e;
+                out.println("bench: " + kind.id + " with " + n + " members failed to start, retrying once: "
+                            + firstLine(e instanceof Cluster.BenchException ? e.getMessage() : e.toString()));
             }
         }
     }

@@ -60,7 +60,9 @@ final class Cluster implements AutoCloseable {
         PrintWriter out;
     }
 
-    Cluster(SystemKind kind, int n, Path stack, Path dataRoot, Path logDir, BenchConfig cfg, ClassPaths cp) {
+    private final String logPrefix;
+
+    Cluster(SystemKind kind, int n, Path stack, Path dataRoot, Path logDir, BenchConfig cfg, ClassPaths cp, int attempt) {
         this.kind = kind;
         this.n = n;
         this.stack = stack;
@@ -70,6 +72,7 @@ final class Cluster implements AutoCloseable {
         this.cp = cp;
         this.members = new Member[n];
         this.clusterName = "bench-" + kind.id + "-" + n + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
+        this.logPrefix = kind.id + "-n" + n + (attempt == 1 ? "" : "-try" + attempt);
     }
 
     /** Starts the processes and waits until each has connected its channel. */
@@ -108,7 +111,7 @@ final class Cluster implements AutoCloseable {
                 Path jfrDir = logDir.resolveSibling("jfr");
                 Files.createDirectories(jfrDir);
                 opts.add("-XX:StartFlightRecording=settings=" + cfg.jfrSettings + ",dumponexit=true,filename="
-                         + jfrDir.resolve(kind.id + "-n" + n + "-m" + i + ".jfr"));
+                         + jfrDir.resolve(logPrefix + "-m" + i + ".jfr"));
             }
             if (i == 0) memberJvmOptions = List.copyOf(opts);
             cmd.addAll(opts);
@@ -117,7 +120,7 @@ final class Cluster implements AutoCloseable {
             cmd.add(BenchMember.class.getName());
             cmd.addAll(List.of("system=" + kind.id, "index=" + i, "members=" + n, "stack=" + stack,
                                "cluster=" + clusterName, "control=" + control.getLocalPort()));
-            Path log = logDir.resolve(kind.id + "-n" + n + "-m" + i + ".log");
+            Path log = logDir.resolve(logPrefix + "-m" + i + ".log");
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             LIVE.add(p);
             processes.add(p);
@@ -204,7 +207,7 @@ final class Cluster implements AutoCloseable {
     BenchException failure(String what) {
         StringBuilder sb = new StringBuilder(kind.id + " with " + n + " members: " + what);
         for (int i = 0; i < n; i++) {
-            Path log = logDir.resolve(kind.id + "-n" + n + "-m" + i + ".log");
+            Path log = logDir.resolve(logPrefix + "-m" + i + ".log");
             sb.append("\n  --- tail of ").append(log).append(" ---");
             try {
                 List<String> lines = Files.readAllLines(log);
@@ -236,19 +239,29 @@ final class Cluster implements AutoCloseable {
         return f;
     }
 
-    private static int[] freePorts(int count) throws IOException {
+    /**
+     * Bind ports for JGroups members: random, below the kernel's ephemeral range (32768 and up on Linux) so that no
+     * client socket — e.g. a member's own control connection — can take one between this check and the member's
+     * bind, and each with port + 100 free too (FD_SOCK2 listens there).
+     */
+    static int[] freePorts(int count) {
+        java.util.Random rnd = new java.util.Random();
         int[] ports = new int[count];
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                held.add(s);
-                ports[i] = s.getLocalPort();
-            }
-        } finally {
-            for (ServerSocket s : held) s.close();
+        for (int i = 0; i < count; ) {
+            int p = 20_000 + rnd.nextInt(12_000);
+            boolean taken = false;
+            for (int j = 0; j < i; j++) taken |= Math.abs(ports[j] - p) <= 1 || Math.abs(ports[j] - p) == 100;
+            if (!taken && bindable(p) && bindable(p + 100)) ports[i++] = p;
         }
         return ports;
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** EXIT to everyone, then destroy what is still running; bounded in time. Deletes the data directories. */

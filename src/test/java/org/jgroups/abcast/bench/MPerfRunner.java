@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,12 +34,9 @@ final class MPerfRunner {
         int n = cfg.mperfMembers;
         Files.createDirectories(logDir);
         Files.createDirectories(dataRoot);
-        int[] ports = new int[n];
+        int[] ports = Cluster.freePorts(n);
         StringBuilder hosts = new StringBuilder(), ids = new StringBuilder();
         for (int i = 0; i < n; i++) {
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                ports[i] = s.getLocalPort();
-            }
             hosts.append(i == 0 ? "" : ",").append("127.0.0.1[").append(ports[i]).append(']');
             ids.append(i == 0 ? "" : ",").append("m").append(i);
         }
