@@ -54,10 +54,15 @@ final class Report {
             sb.append("| ").append(r.system().id).append(" | ").append(r.members()).append(" | ").append(size(r.size()))
                 .append(" | ").append(num(r.msgsPerSecPerMember(), 0)).append(" | ").append(num(r.mbPerSec(), 1))
                 .append(" | ").append(lat(r.lat1())).append(" | ").append(num(r.loadRatePerSender(), 0))
-                .append(" | ").append(lat(r.load())).append(" | ").append(r.ok() ? "ok" : "FAILED: " + r.problem())
+                .append(" | ").append(lat(r.load())).append(" | ").append(r.ok() ? "ok" : "FAILED: " + brief(r.problem()))
                 .append(" |\n");
         }
         return sb.toString();
+    }
+
+    private static String brief(String problem) {
+        String s = problem.replace('|', '/');
+        return s.length() <= 160 ? s : s.substring(0, 160) + "… (see summary.txt)";
     }
 
     private static String lat(double[] p) {
@@ -86,7 +91,7 @@ final class Report {
         sb.append(table(results)).append('\n');
         sb.append("msgs/s per member: messages (from all senders) delivered per second at each member, averaged over "
                   + "members. MB/s = that × payload size / 10^6. Latency: from send to the sender's own delivery "
-                  + "(HdrHistogram over all members' own messages).\n\n");
+                  + "(HdrHistogram; percentiles weight every member's own messages equally). Details: docs/benchmarks.md.\n\n");
         if (!mperf.isEmpty()) {
             sb.append("## JGroups MPerf on the same stacks\n\n```\n");
             for (String m : mperf) sb.append(m).append('\n');
