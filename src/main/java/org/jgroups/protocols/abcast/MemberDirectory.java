@@ -123,12 +123,16 @@ final class MemberDirectory {
         return ids;
     }
 
-    /** Member ids held by more than one address of the current view, each with those addresses in view order. */
+    /**
+     * Member ids declared by more than one address of the current view, each with those addresses in view order.
+     * Only declarations count, not logical names: a crashed process that is still in the view under the same name
+     * (failure detection has not removed it yet) never answers, so it does not block its own restart.
+     */
     synchronized Map<String, List<Address>> duplicatesInView() {
         Map<String, List<Address>> byId = new LinkedHashMap<>();
         if (view != null)
             for (Address a : view.getMembers()) {
-                String id = idOf(a);
+                String id = declared.get(a);
                 if (id != null) byId.computeIfAbsent(id, k -> new ArrayList<>()).add(a);
             }
         byId.values().removeIf(l -> l.size() < 2);
