@@ -80,31 +80,14 @@ final class Cluster implements AutoCloseable {
         control = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Files.createDirectories(dataRoot);
         Files.createDirectories(logDir);
-        int[] ports = freePorts(n);
-        StringBuilder hosts = new StringBuilder(), ids = new StringBuilder();
-        for (int i = 0; i < n; i++) {
-            hosts.append(i == 0 ? "" : ",").append("127.0.0.1[").append(ports[i]).append(']');
-            ids.append(i == 0 ? "" : ",").append("m").append(i);
-        }
+        Addressing addr = Addressing.of(n);
         for (int i = 0; i < n; i++) {
             List<String> cmd = new ArrayList<>();
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             List<String> opts = new ArrayList<>(cfg.jvmOpts);
-            opts.add("-Djgroups.bind_addr=127.0.0.1");
-            opts.add("-Djgroups.bind_port=" + ports[i]);
-            opts.add("-Djgroups.tcpping.initial_hosts=" + hosts);
             Path data = dataRoot.resolve("m" + i);
-            if (kind.isAbcast()) {
-                opts.add("-Dabcast.member_id=m" + i);
-                opts.add("-Dabcast.data_dir=" + data);
-                opts.add("-Dabcast.initial_members=" + ids);
-                opts.add("-Dabcast.fsync=" + (kind == SystemKind.ABCAST_FSYNC));
-            } else if (kind == SystemKind.RAFT) {
-                opts.add("-Draft.id=m" + i);
-                opts.add("-Draft.members=" + ids);
-                opts.add("-Draft.log_dir=" + data);
-                Files.createDirectories(data);
-            }
+            opts.addAll(addr.systemProperties(kind, i, data));
+            if (kind == SystemKind.RAFT) Files.createDirectories(data);
             // jgroups-raft's JVMs have no log4j2 (JGroups then logs through java.util.logging)
             if (kind != SystemKind.RAFT) opts.add("-Dlog4j2.configurationFile=" + logConfig(logDir));
             if (cfg.jfr.contains(kind)) {

@@ -34,12 +34,7 @@ final class MPerfRunner {
         int n = cfg.mperfMembers;
         Files.createDirectories(logDir);
         Files.createDirectories(dataRoot);
-        int[] ports = Cluster.freePorts(n);
-        StringBuilder hosts = new StringBuilder(), ids = new StringBuilder();
-        for (int i = 0; i < n; i++) {
-            hosts.append(i == 0 ? "" : ",").append("127.0.0.1[").append(ports[i]).append(']');
-            ids.append(i == 0 ? "" : ",").append("m").append(i);
-        }
+        Addressing addr = Addressing.of(n);
         List<Process> procs = new ArrayList<>();
         LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Path log0 = logDir.resolve("mperf-" + kind.id + "-m0.log");
@@ -48,15 +43,7 @@ final class MPerfRunner {
                 List<String> cmd = new ArrayList<>();
                 cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
                 cmd.addAll(cfg.jvmOpts);
-                cmd.add("-Djgroups.bind_addr=127.0.0.1");
-                cmd.add("-Djgroups.bind_port=" + ports[i]);
-                cmd.add("-Djgroups.tcpping.initial_hosts=" + hosts);
-                if (kind.isAbcast()) {
-                    cmd.add("-Dabcast.member_id=m" + i);
-                    cmd.add("-Dabcast.data_dir=" + dataRoot.resolve("m" + i));
-                    cmd.add("-Dabcast.initial_members=" + ids);
-                    cmd.add("-Dabcast.fsync=" + (kind == SystemKind.ABCAST_FSYNC));
-                }
+                cmd.addAll(addr.systemProperties(kind, i, dataRoot.resolve("m" + i)));
                 cmd.add("-Dlog4j2.configurationFile=" + Cluster.logConfig(logDir));
                 cmd.add("-cp");
                 cmd.add(cp.main());
