@@ -79,6 +79,8 @@ public final class Replica implements AutoCloseable {
 
     // loop-thread state
     private final Map<Long, PendingSubmission> pending = new HashMap<>();
+    private int freedCount;
+    private long freedBytes;
     private Role lastRole;
     private String lastLeader;
     private long lastTerm = -1;
@@ -124,7 +126,10 @@ public final class Replica implements AutoCloseable {
             EngineOptions eo = EngineOptions.defaults(options.memberId(), storageId, incarnation)
                 .withTiming(options.electionTicks(), options.heartbeatTicks(),
                             Math.max(options.electionTicks(), 2 * options.heartbeatTicks() + 1))
-                .withLimits(256, options.maxBatchBytes(), 4 * 1024 * 1024)
+                // About 8 MB of appends in flight per follower: enough to keep the pipe full, and bounded (the
+                // replication traffic bypasses JGroups' flow control, so this is what bounds the leader's memory).
+                .withLimits(Math.max(4, (int) (8L * 1024 * 1024 / options.maxBatchBytes())), options.maxBatchBytes(),
+                            4 * 1024 * 1024)
                 .withRandomSeed(System.nanoTime() ^ options.memberId().hashCode())
                 .withBulkCatchUp(options.bulkCatchUpEntries())
                 .withFaultRemoval(options.faultTicks(), options.minVoters());
@@ -365,6 +370,7 @@ public final class Replica implements AutoCloseable {
             for (SnapshotNeeded s : r.snapshotsNeeded())
                 log.warn("%s: %s needs entries before %d, which were compacted; snapshot transfer comes with the "
                          + "recovery layer", options.memberId(), s.follower(), s.leaderSnapshotIndex() + 1);
+            releaseWindow();
         } while (r.moreCommitted());
         publishStatus();
     }
@@ -392,21 +398,26 @@ public final class Replica implements AutoCloseable {
         if (e.origin().equals(options.memberId()) && e.incarnation() == incarnation) {
             PendingSubmission p = pending.remove(e.sequence());
             if (p != null) {
-                releaseWindow(p.bytes);
+                freedCount++;
+                freedBytes += p.bytes;
                 p.future.complete(d);
             }
         }
     }
 
-    private void releaseWindow(int bytes) {
+    /** Frees window space for the submissions committed in this round: one lock and one wake-up per round. */
+    private void releaseWindow() {
+        if (freedCount == 0) return;
         windowLock.lock();
         try {
-            inflightCount--;
-            inflightBytes -= bytes;
+            inflightCount -= freedCount;
+            inflightBytes -= freedBytes;
             windowChanged.signalAll();
         } finally {
             windowLock.unlock();
         }
+        freedCount = 0;
+        freedBytes = 0;
     }
 
     private void signalWindow() {
