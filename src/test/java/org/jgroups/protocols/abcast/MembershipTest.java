@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,13 +34,13 @@ class MembershipTest extends ChannelTestBase {
         return new TreeSet<>(List.of(ABCAST.find(ch).voters().replaceAll("[\\[\\] ]", "").split(",")));
     }
 
-    /** Keeps sending from A until stopped: membership changes happen under load. */
-    private Thread load(JChannel ch, AtomicBoolean stop) {
+    /** Keeps sending from A (at most 20,000 messages) until stopped: membership changes happen under load. */
+    private Thread load(JChannel ch, AtomicBoolean stop, AtomicInteger sent) {
         Thread t = new Thread(() -> {
-            int i = 0;
-            while (!stop.get()) {
+            while (!stop.get() && sent.get() < 20_000) {
                 try {
-                    ch.send(null, ("load-" + i++).getBytes());
+                    ch.send(null, ("load-" + sent.get()).getBytes());
+                    sent.incrementAndGet();
                 } catch (Exception e) {
                     return;
                 }
@@ -58,16 +59,17 @@ class MembershipTest extends ChannelTestBase {
         start("C", new TestChannels.Recorder(), 0);
         TestChannels.waitFor("three voters", 20_000, () -> voters(chA).size() == 3);
         AtomicBoolean stop = new AtomicBoolean();
-        Thread loader = load(chA, stop);
+        AtomicInteger sent = new AtomicInteger();
+        Thread loader = load(chA, stop, sent);
         JChannel chD = start("D", d, 0);
         JChannel chE = start("E", e, 0);
         TestChannels.waitFor("five voters", 30_000, () -> voters(chA).equals(Set.of("A", "B", "C", "D", "E")));
         stop.set(true);
         loader.join();
-        long last = ABCAST.find(chA).commitIndex();
-        TestChannels.waitFor("D and E caught up", 30_000,
-                             () -> ABCAST.find(chD).commitIndex() >= last && ABCAST.find(chE).commitIndex() >= last);
-        TestChannels.waitFor("the same deliveries", 30_000, () -> d.size() == a.size() && e.size() == a.size());
+        int total = sent.get();
+        // every message sent is delivered everywhere (sizes only grow up to total, so the lists are then final)
+        TestChannels.waitFor("everything delivered everywhere", 60_000,
+                             () -> a.size() == total && d.size() == total && e.size() == total);
         assertEquals(a.texts(), d.texts(), "the joiner received the whole history in the same order");
         assertEquals(a.texts(), e.texts());
     }
@@ -80,7 +82,8 @@ class MembershipTest extends ChannelTestBase {
         JChannel chD = start("D", new TestChannels.Recorder(), 0);
         TestChannels.waitFor("four voters", 30_000, () -> voters(chA).size() == 4);
         chD.disconnect();
-        assertEquals(Set.of("A", "B", "C"), voters(chA), "the removal committed before disconnect returned");
+        // D returns once the removal is committed; A learns the commit index within a heartbeat
+        TestChannels.waitFor("A sees D removed", 2_000, () -> voters(chA).equals(Set.of("A", "B", "C")));
         chA.send(null, "after D left".getBytes());
     }
 
