@@ -271,12 +271,6 @@ public final class Engine {
 
     // ------------------------------------------------------------------ output
 
-    public boolean hasReady() {
-        return hardStateDirty || !outbox.isEmpty() || !snapshotNeeds.isEmpty() || log.appliedIndex() < applyLimit()
-            || catchUpWanted != null
-            || own.hasUnsent() || resendAll || role == Role.LEADER;
-    }
-
     /** Collects everything to do since the last call. See {@link Ready} for what the adapter must do with it. */
     public Ready ready() {
         flushSubmissions();
@@ -685,12 +679,12 @@ public final class Engine {
                 case PROBE -> p.probeOutstanding = false; // a lost probe is retried
                 case REPLICATE -> {
                     // Entries sent but no progress for two rounds: an append was lost; restart after the known match.
-                    if (p.next - 1 > p.accepted && p.accepted == p.matchAtLastHeartbeat) {
+                    if (p.next - 1 > p.accepted && p.accepted == p.acceptedAtLastHeartbeat) {
                         if (++p.stalledRounds >= 2) p.probeAt(p.accepted + 1);
                     } else {
                         p.stalledRounds = 0;
                     }
-                    p.matchAtLastHeartbeat = p.accepted;
+                    p.acceptedAtLastHeartbeat = p.accepted;
                 }
                 case SNAPSHOT -> {
                     if (++p.ticksInSnapshot >= 20) p.probeAt(p.accepted + 1); // transfer failed? ask again

@@ -33,7 +33,7 @@ final class FollowerProgress {
     String reportedStorage;
     /** Heartbeat rounds without progress while appends are in flight (a lost message): fall back to probing. */
     int stalledRounds;
-    long matchAtLastHeartbeat;
+    long acceptedAtLastHeartbeat;
     int ticksInSnapshot;
 
     FollowerProgress(long next) {

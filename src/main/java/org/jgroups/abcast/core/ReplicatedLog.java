@@ -142,16 +142,15 @@ final class ReplicatedLog {
 
     /**
      * Follower path: entries follow a position already verified to match the leader. Skips entries already present,
-     * truncates at the first conflicting entry, appends the rest. Returns the index of the last entry of the message.
+     * truncates at the first conflicting entry, appends the rest.
      */
-    long appendVerified(List<Entry> entries) {
+    void appendVerified(List<Entry> entries) {
         for (int i = 0; i < entries.size(); i++) {
             Entry e = entries.get(i);
             if (e.index() <= lastIndex() && term(e.index()) == e.term()) continue;
             writeFrom(e.index(), entries.subList(i, entries.size()));
             break;
         }
-        return entries.isEmpty() ? -1 : entries.get(entries.size() - 1).index();
     }
 
     private void writeFrom(long from, List<Entry> entries) {

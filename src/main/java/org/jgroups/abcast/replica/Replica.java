@@ -473,11 +473,7 @@ public final class Replica implements AutoCloseable {
             close();
             return false;
         }
-        CompletableFuture<Void> asked = new CompletableFuture<>();
-        enqueue(() -> {
-            engine.leave();
-            asked.complete(null);
-        });
+        enqueue(engine::leave);
         long deadline = System.currentTimeMillis() + timeoutMillis;
         boolean left = false;
         while (running && !left && System.currentTimeMillis() < deadline) {

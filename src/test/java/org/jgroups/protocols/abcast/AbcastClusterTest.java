@@ -370,6 +370,8 @@ class AbcastClusterTest extends ChannelTestBase {
         for (String n : names) awaitCount(n, 20, 30_000);
 
         // cut the leader off: it is the minority
+        // under loss an election can be in progress: wait until a leader is known
+        TestChannels.waitFor("a known leader", 10_000, () -> leaderOf(list.get(0)) != null);
         String minority = leaderOf(list.get(0));
         int mi = List.of(names).indexOf(minority);
         JChannel m = list.get(mi);

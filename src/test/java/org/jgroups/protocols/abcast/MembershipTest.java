@@ -82,8 +82,10 @@ class MembershipTest extends ChannelTestBase {
         JChannel chD = start("D", new TestChannels.Recorder(), 0);
         TestChannels.waitFor("four voters", 30_000, () -> voters(chA).size() == 4);
         chD.disconnect();
-        // D returns once the removal is committed; A learns the commit index within a heartbeat
-        TestChannels.waitFor("A sees D removed", 2_000, () -> voters(chA).equals(Set.of("A", "B", "C")));
+        // D returns once the removal is committed (A learns it within a heartbeat), or after leave_timeout (5 s) when
+        // it was not confirmed in time; the leader still completes a removal it started. A slow confirmation was seen
+        // once in ~6 runs on 2 busy cores: see the issue note.
+        TestChannels.waitFor("A sees D removed", 20_000, () -> voters(chA).equals(Set.of("A", "B", "C")));
         chA.send(null, "after D left".getBytes());
     }
 
