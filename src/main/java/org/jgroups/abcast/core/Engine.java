@@ -219,6 +219,25 @@ public final class Engine {
         } else if (m instanceof VoteResponse v) onVoteResponse(v);
     }
 
+    /**
+     * Creates a new cluster with this member (and its storage) as the only voter, by writing the first configuration
+     * entry. Only a member that has never held any history may do this: the adapter decides when (see
+     * docs/operations.md, "Bootstrapping"); the engine refuses (returns false) if the log or a snapshot holds anything.
+     * A term left over from a crashed earlier attempt is kept: terms never go back.
+     */
+    public boolean bootstrap() {
+        if (log.lastIndex() != 0 || log.firstIndex() != 1 || role != Role.FOLLOWER) return false;
+        long t = Math.max(term, 1);
+        if (t != term) {
+            term = t;
+            votedFor = null;
+            hardStateDirty = true;
+        }
+        log.append(List.of(Entry.config(1, t, self, Configuration.ofVoters(Map.of(self, opt.storageId())))));
+        electionElapsed = randomizedElectionTimeout; // the only voter: no reason to wait for anybody
+        return true;
+    }
+
     /** Leader only: proposes one membership change. */
     public ProposalResult propose(ConfigChange change) {
         if (role != Role.LEADER) return ProposalResult.NOT_LEADER;
@@ -237,8 +256,22 @@ public final class Engine {
             next = c.without(change.member());
         }
         if (next.voters().isEmpty()) return ProposalResult.INVALID;
+        // A configuration takes effect when appended. One whose voters lack a majority that answers now would stall
+        // the cluster for good if those voters never come back (the entry can neither commit nor be dropped while
+        // a member holding it refuses to vote for anybody without it): refuse it, the caller tries again later.
+        if (!next.voters().equals(c.voters()) && !hasLiveQuorum(next)) return ProposalResult.NO_LIVE_QUORUM;
         log.append(List.of(Entry.config(log.lastIndex() + 1, term, self, next)));
         return ProposalResult.ACCEPTED;
+    }
+
+    /** Leader: whether a majority of next's voters (with the storage it names) is answering. */
+    private boolean hasLiveQuorum(Configuration next) {
+        int live = next.isVoter(self, opt.storageId()) ? 1 : 0;
+        for (Map.Entry<String, FollowerProgress> e : progress.entrySet()) {
+            FollowerProgress p = e.getValue();
+            if ((p.recentlyActive || p.activeAtLastCheck) && next.isVoter(e.getKey(), p.reportedStorage)) live++;
+        }
+        return live >= next.quorum();
     }
 
     /**
@@ -511,6 +544,7 @@ public final class Engine {
         int active = isSelfVoter() ? 1 : 0;
         for (Map.Entry<String, FollowerProgress> e : progress.entrySet()) {
             if (e.getValue().recentlyActive && c.isVoter(e.getKey(), e.getValue().reportedStorage)) active++;
+            e.getValue().activeAtLastCheck = e.getValue().recentlyActive;
             e.getValue().recentlyActive = false;
         }
         if (active < c.quorum()) becomeFollower(term, null); // cut off from a majority: stop accepting submissions

@@ -29,6 +29,8 @@ final class FollowerProgress {
     long sentCommit = -1;
     /** Heard from since the last quorum check. */
     boolean recentlyActive;
+    /** Whether it answered during the previous check-quorum period (recentlyActive is reset at every check). */
+    boolean activeAtLastCheck;
     /** The storage id the follower last reported; differs from the configuration's after a disk loss. */
     String reportedStorage;
     /** Heartbeat rounds without progress while appends are in flight (a lost message): fall back to probing. */

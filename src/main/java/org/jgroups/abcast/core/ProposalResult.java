@@ -9,6 +9,11 @@ public enum ProposalResult {
     LEADER_NOT_READY,
     /** A previous change is not committed yet; changes are made one at a time. */
     CHANGE_IN_PROGRESS,
+    /**
+     * The voters of the new configuration would not include a majority that is answering now, so the change could
+     * not commit and would leave the cluster unable to make progress (e.g. removing a member while another is down).
+     */
+    NO_LIVE_QUORUM,
     /** The change makes no sense for the current configuration (unknown member, nothing to change, last voter). */
     INVALID
 }

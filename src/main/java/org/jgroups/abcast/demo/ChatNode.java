@@ -374,8 +374,12 @@ public final class ChatNode implements Receiver, AutoCloseable {
                 if (!reportedNone && System.nanoTime() - noLeaderSince > TimeUnit.SECONDS.toNanos(2)) {
                     reportedNone = true;
                     reported = null;
-                    out.info("no leader: waiting for a majority of " + String.join(", ", s.voters())
-                             + " (this member is " + s.role() + ", term " + s.term() + ")");
+                    if (s.voters().isEmpty())
+                        out.info("no cluster yet: waiting for a majority of the initial members "
+                                 + options.initialMembers() + " to be up (the first of them creates the cluster)");
+                    else
+                        out.info("no leader: waiting for a majority of " + String.join(", ", s.voters())
+                                 + " (this member is " + s.role() + ", term " + s.term() + ")");
                 }
             }
             if (!sleep(250)) return;

@@ -92,6 +92,13 @@ public final class DataDirectory implements AutoCloseable {
         metadata = m;
     }
 
+    /** Durably records the identity of the cluster this member now belongs to. */
+    public synchronized void updateClusterUuid(String uuid) throws IOException {
+        Metadata m = metadata.withClusterUuid(uuid);
+        metadataStore.store(m);
+        metadata = m;
+    }
+
     public SegmentedLog log() {
         return log;
     }

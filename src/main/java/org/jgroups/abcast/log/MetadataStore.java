@@ -16,7 +16,8 @@ import java.util.Optional;
  */
 public final class MetadataStore {
     private static final int MAGIC = 0x41424d44; // "ABMD"
-    private static final int VERSION = 1;
+    /** Version 2 added the cluster uuid; version 1 files are still read (as belonging to no known cluster yet). */
+    private static final int VERSION = 2;
 
     private final Path file;
 
@@ -44,10 +45,10 @@ public final class MetadataStore {
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(body))) {
             int version = in.readInt();
-            if (version != VERSION)
+            if (version != 1 && version != VERSION)
                 throw new StorageCorruptedException("The metadata file " + file + " has unknown version " + version);
             Metadata m = new Metadata(in.readLong(), readNullable(in), in.readUTF(), in.readUTF(), in.readUTF(),
-                                      in.readLong());
+                                      in.readLong(), version >= 2 ? readNullable(in) : null);
             if (in.available() > 0)
                 throw new StorageCorruptedException("The metadata file " + file + " has " + in.available()
                                                       + " unexpected trailing bytes");
@@ -78,6 +79,9 @@ public final class MetadataStore {
             out.writeUTF(m.clusterId());
             out.writeUTF(m.storageId());
             out.writeLong(m.incarnation());
+            out.writeBoolean(m.clusterUuid() != null);
+            if (m.clusterUuid() != null)
+                out.writeUTF(m.clusterUuid());
         }
         catch (IOException e) {
             throw new UncheckedIOException(e); // cannot happen with a byte array

@@ -32,6 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -85,6 +86,13 @@ public final class Replica implements AutoCloseable {
     private String lastLeader;
     private long lastTerm = -1;
 
+    /** The cluster this member belongs to (null: none yet); see docs/operations.md, "Cluster identity". */
+    private volatile String clusterUuid;
+    /** Loop thread: the id of the cluster this member is bootstrapping, stored once its first entry is durable. */
+    private String bootstrappingUuid;
+    private final AtomicLong foreignMessages = new AtomicLong();
+    private final Map<String, Long> foreignReported = new HashMap<>();
+
     private volatile CatchUpHandler catchUpHandler;
     private volatile ReplicaStatus status;
     private volatile String knownLeader;
@@ -121,8 +129,7 @@ public final class Replica implements AutoCloseable {
             // Must grow across restarts and disk loss (the directory's counter restarts with a new disk).
             this.incarnation = Math.max(meta.incarnation(), System.currentTimeMillis());
             dir.log().force(); // what recovery found on disk is durable from now on
-            bootstrapIfFirst(meta);
-            meta = dir.metadata();
+            this.clusterUuid = meta.clusterUuid();
             EngineOptions eo = EngineOptions.defaults(options.memberId(), storageId, incarnation)
                 .withTiming(options.electionTicks(), options.heartbeatTicks(),
                             Math.max(options.electionTicks(), 2 * options.heartbeatTicks() + 1))
@@ -133,8 +140,11 @@ public final class Replica implements AutoCloseable {
                 .withRandomSeed(System.nanoTime() ^ options.memberId().hashCode())
                 .withBulkCatchUp(options.bulkCatchUpEntries())
                 .withFaultRemoval(options.faultTicks(), options.minVoters());
-            this.engine = new Engine(eo, new DurableLogReader(dir.log()), new HardState(meta.currentTerm(), meta.votedFor()),
-                                     SnapshotMeta.NONE);
+            DurableLogReader store = new DurableLogReader(dir.log());
+            this.engine = new Engine(eo, store, new HardState(meta.currentTerm(), meta.votedFor()), SnapshotMeta.NONE);
+            finishInterruptedBootstrap(store);
+            List<String> initial = options.initialMembers();
+            if (!initial.isEmpty() && initial.get(0).equals(options.memberId())) bootstrapIfFresh();
             this.groupCommit = GroupCommitLog.start(dir.log(), GroupCommitOptions.defaults().withFsync(options.fsync()),
                                                     new DurabilityListener() {
                                                         @Override
@@ -168,19 +178,63 @@ public final class Replica implements AutoCloseable {
     }
 
     /**
-     * A brand-new data directory of the first initial member creates the cluster: a configuration with itself as the
-     * only voter. Everyone else joins through the leader. See docs/design.md for the caveat on re-bootstrapping.
+     * Creates a new cluster with this member as its only voter, if this member has never belonged to one (no cluster
+     * id, no history). The others join it automatically. The cluster's id is stored once the first entry is durable,
+     * so a crash in between leaves a member that may simply bootstrap again. Loop thread (or the constructor).
      */
-    private void bootstrapIfFirst(Metadata meta) throws IOException {
-        List<String> initial = options.initialMembers();
-        boolean fresh = dir.log().lastIndex() == 0 && dir.log().compactionPoint().index() == 0 && meta.currentTerm() == 0;
-        if (!fresh || initial.isEmpty() || !initial.get(0).equals(options.memberId())) return;
-        Entry config = Entry.config(1, 1, options.memberId(), Configuration.ofVoters(Map.of(options.memberId(), storageId)));
-        dir.log().append(List.of(DurableLogReader.toRecord(config)));
-        dir.log().force();
-        dir.updateTermAndVote(1, null);
-        log.info("%s: bootstrapped a new cluster '%s' with itself as the first voter", options.memberId(),
-                 options.clusterName());
+    private boolean bootstrapIfFresh() {
+        if (clusterUuid != null || bootstrappingUuid != null || !engine.bootstrap()) return false;
+        bootstrappingUuid = UUID.randomUUID().toString();
+        log.info("%s: bootstrapping a new cluster '%s' (id %s) with itself as the first voter", options.memberId(),
+                 options.clusterName(), bootstrappingUuid);
+        return true;
+    }
+
+    /** The first entry of our own bootstrap became durable but the crash came before its cluster id was stored. */
+    private void finishInterruptedBootstrap(DurableLogReader store) throws IOException {
+        if (clusterUuid != null || store.lastIndex() < 1 || store.snapshotIndex() > 0) return;
+        Entry first = store.entries(1, 1, Long.MAX_VALUE).get(0);
+        if (first.type() == EntryType.CONFIG && first.origin().equals(options.memberId())
+            && first.configuration().voters().equals(Map.of(options.memberId(), storageId))) {
+            bootstrappingUuid = UUID.randomUUID().toString();
+            storeBootstrappedUuid();
+        }
+    }
+
+    private void storeBootstrappedUuid() throws IOException {
+        dir.updateClusterUuid(bootstrappingUuid);
+        clusterUuid = bootstrappingUuid;
+        bootstrappingUuid = null;
+        log.info("%s: bootstrapped cluster '%s' (id %s)", options.memberId(), options.clusterName(), clusterUuid);
+    }
+
+    /**
+     * Whether a peer message from a member of cluster senderCluster (null: a member that belongs to none yet) may be
+     * handed to the engine. A member that belongs to no cluster joins the one whose leader first replicates to it.
+     * Messages between two clusters that share a name are refused: their histories are unrelated. Loop thread.
+     */
+    private boolean admit(String senderCluster, PeerMessage m) throws IOException {
+        String mine = clusterUuid;
+        if (senderCluster == null || senderCluster.equals(mine)) return true;
+        if (mine == null && bootstrappingUuid == null) {
+            if (m instanceof PeerMessage.AppendRequest) {
+                dir.updateClusterUuid(senderCluster);
+                clusterUuid = senderCluster;
+                log.info("%s: joining cluster '%s' (id %s) through %s", options.memberId(), options.clusterName(),
+                         senderCluster, m.from());
+            }
+            return true;
+        }
+        long n = foreignMessages.incrementAndGet();
+        String key = m.from() + "@" + senderCluster;
+        if (foreignReported.putIfAbsent(key, n) == null || n % 1000 == 0)
+            log.error("%s: refused a message from member %s, which belongs to another cluster named '%s' (id %s; this "
+                      + "member's cluster is %s): %d refused so far. The name was bootstrapped twice, e.g. after the "
+                      + "first initial member lost its data directory while a majority of the others was down; the "
+                      + "two never exchange messages. See docs/operations.md, \"Cluster identity\".",
+                      options.memberId(), m.from(), options.clusterName(), senderCluster,
+                      mine != null ? mine : bootstrappingUuid, n);
+        return false;
     }
 
     // ------------------------------------------------------------------ inputs (any thread)
@@ -226,8 +280,16 @@ public final class Replica implements AutoCloseable {
             + " overloaded";
     }
 
-    /** Hands in an encoded peer message. Malformed input is dropped and counted. */
+    /** Hands in an encoded peer message from a member of this cluster. Malformed input is dropped and counted. */
     public void receive(byte[] encoded) {
+        receive(null, encoded);
+    }
+
+    /**
+     * Hands in an encoded peer message from a member of cluster senderCluster (null: a member of no cluster yet).
+     * Malformed input and messages of another cluster are dropped and counted.
+     */
+    public void receive(String senderCluster, byte[] encoded) {
         PeerMessage m;
         try {
             m = WireFormat.decode(encoded);
@@ -236,7 +298,34 @@ public final class Replica implements AutoCloseable {
             if (n == 1 || n % 1000 == 0) log.warn("%s: dropped malformed peer message (%d so far): %s", options.memberId(), n, e.getMessage());
             return;
         }
-        enqueue(() -> engine.step(m));
+        enqueue(() -> {
+            try {
+                if (admit(senderCluster, m)) engine.step(m);
+            } catch (IOException e) {
+                fail(e);
+            }
+        });
+    }
+
+    /**
+     * Creates a new cluster with this member as its first voter if it has never belonged to one; completes with
+     * whether it did. The JGroups layer calls this on the first initial member once it knows no existing cluster is
+     * around (see docs/operations.md, "Bootstrapping").
+     */
+    public CompletableFuture<Boolean> bootstrap() {
+        CompletableFuture<Boolean> f = new CompletableFuture<>();
+        enqueue(() -> f.complete(bootstrapIfFresh()));
+        return f;
+    }
+
+    /** The id of the cluster this member belongs to, or null if it belongs to none yet. */
+    public String clusterUuid() {
+        return clusterUuid;
+    }
+
+    /** Peer messages refused because they came from a member of another cluster with the same name. */
+    public long foreignClusterMessages() {
+        return foreignMessages.get();
     }
 
     /** Liveness hint from the group membership service: the member ids in the current view. */
@@ -337,7 +426,10 @@ public final class Replica implements AutoCloseable {
                     event = inbox.poll();
                 }
                 long[] d = durable.getAndSet(null);
-                if (d != null) engine.persisted(d[0], d[1]);
+                if (d != null) {
+                    engine.persisted(d[0], d[1]);
+                    if (bootstrappingUuid != null && engine.durableIndex() >= 1) storeBootstrappedUuid();
+                }
                 long now = System.nanoTime();
                 if (now >= nextTick) {
                     engine.tick();

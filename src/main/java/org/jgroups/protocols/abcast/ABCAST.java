@@ -164,6 +164,19 @@ public class ABCAST extends Protocol {
     protected final List<java.util.function.Consumer<ReplicaHandle>> replica_listeners =
         new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Object announce_lock = new Object();
+    protected final List<ConfigurationListener> configuration_listeners =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
+    protected volatile ConfigurationListener.ClusterConfiguration last_configuration;
+    /** What each address last announced about its replica: started or not, and its cluster id. */
+    protected final Map<Address, Announcement> announced = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Addresses already reported as members of another cluster with our name (each reported once). */
+    protected final Set<Address> foreign_reported = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** True on the first initial member whose replica belongs to no cluster yet, until it bootstrapped or joined one. */
+    protected volatile boolean bootstrap_pending;
+    protected volatile boolean bootstrap_wait_logged;
+
+    protected record Announcement(boolean started, String cluster) {
+    }
 
     // ------------------------------------------------------------------ fluent configuration
 
@@ -174,6 +187,17 @@ public class ABCAST extends Protocol {
 
     public String dataDir() {
         return resolved_dir != null ? resolved_dir.toString() : data_dir;
+    }
+
+    /** Registers a listener told of every committed configuration, in log order (see {@link ConfigurationListener}). */
+    public ABCAST addConfigurationListener(ConfigurationListener l) {
+        configuration_listeners.add(java.util.Objects.requireNonNull(l));
+        return this;
+    }
+
+    public ABCAST removeConfigurationListener(ConfigurationListener l) {
+        configuration_listeners.remove(l);
+        return this;
     }
 
     public ABCAST memberId(String id) {
@@ -419,8 +443,8 @@ public class ABCAST extends Protocol {
                                                 + " in view " + members.view() + ": every member needs its own "
                                                 + "member_id (set member_id, or give each channel a distinct name)");
             }
-            ReplicaOptions options = new ReplicaOptions(own_id, cluster, resolved_dir,
-                                                        parseInitialMembers(initial_members), fsync,
+            // The replica never bootstraps by itself: this layer decides when, from what the others announce.
+            ReplicaOptions options = new ReplicaOptions(own_id, cluster, resolved_dir, List.of(), fsync,
                                                         (int) tick_interval, election_ticks, heartbeat_ticks,
                                                         max_inflight_messages, max_inflight_bytes, send_timeout,
                                                         max_batch_bytes)
@@ -436,6 +460,11 @@ public class ABCAST extends Protocol {
             replica = r;
             replica_listeners.forEach(l -> l.accept(r));
             r.membersHint(members.memberIdsInView());
+            List<String> initial = parseInitialMembers(initial_members);
+            bootstrap_pending = r.clusterUuid() == null && !initial.isEmpty() && initial.get(0).equals(own_id);
+            sendAnnounce(null, false); // our replica runs now: tell everybody which cluster we belong to
+            reportForeignMembers();
+            maybeBootstrap();
             log.info("%s: ABCAST started: member %s, cluster %s, data_dir %s", local_addr, own_id, cluster,
                      resolved_dir);
         } catch (RuntimeException e) {
@@ -529,11 +558,11 @@ public class ABCAST extends Protocol {
         }
         if (dest.equals(local_addr)) {
             ReplicaHandle r = replica;
-            if (r != null) r.receive(encoded);
+            if (r != null) r.receive(null, encoded); // from ourselves: our own cluster
             return;
         }
         // NO_FC: the replica windows its own traffic and its loop thread must not block on credits
-        Message m = new BytesMessage(dest, encoded).putHeader(id, peer_header).setFlag(Message.Flag.NO_FC);
+        Message m = new BytesMessage(dest, encoded).putHeader(id, peerHeader()).setFlag(Message.Flag.NO_FC);
         try {
             down_prot.down(m);
             num_peer_sent.increment();
@@ -542,10 +571,28 @@ public class ABCAST extends Protocol {
         }
     }
 
+    /** The header of our peer messages: rebuilt when we learn the cluster we belong to. Loop thread. */
+    protected AbcastHeader peerHeader() {
+        AbcastHeader h = peer_header;
+        ReplicaHandle r = replica;
+        String c = r != null ? r.clusterUuid() : null;
+        if (!java.util.Objects.equals(h.cluster(), c)) {
+            peer_header = h = AbcastHeader.peer(own_id, c);
+            if (c != null) { // the cluster we belong to became known: tell everybody, check who is foreign
+                sendAnnounce(null, false);
+                reportForeignMembers();
+            }
+        }
+        return h;
+    }
+
+    /** dest null: to every member. */
     protected void sendAnnounce(Address dest, boolean replyWanted) {
         String me = own_id;
         if (me == null) return;
-        Message m = new EmptyMessage(dest).putHeader(id, AbcastHeader.announce(me, replyWanted))
+        ReplicaHandle r = replica;
+        AbcastHeader h = AbcastHeader.announce(me, replyWanted, r != null, r != null ? r.clusterUuid() : null);
+        Message m = new EmptyMessage(dest).putHeader(id, h)
             .setFlag(Message.Flag.OOB, Message.Flag.NO_FC);
         try {
             down_prot.down(m);
@@ -593,15 +640,19 @@ public class ABCAST extends Protocol {
                 }
                 byte[] arr = msg.getArray();
                 int off = msg.getOffset(), len = msg.getLength();
-                r.receive(off == 0 && len == arr.length ? arr : Arrays.copyOfRange(arr, off, off + len));
+                r.receive(h.cluster(), off == 0 && len == arr.length ? arr : Arrays.copyOfRange(arr, off, off + len));
             }
             case AbcastHeader.ANNOUNCE -> {
                 if (src == null) {
                     dropBad(msg, "announcement without a source");
                     return;
                 }
+                if (src.equals(local_addr)) return; // our own multicast announcement
+                announced.put(src, new Announcement(h.started(), h.cluster()));
                 if (members.learn(src, h.member(), false)) memberIdsChanged();
-                if (h.replyWanted() && own_id != null && !src.equals(local_addr)) sendAnnounce(src, false);
+                if (h.replyWanted() && own_id != null) sendAnnounce(src, false);
+                reportIfForeign(src, h.cluster());
+                maybeBootstrap();
             }
             case AbcastHeader.ORDERED -> dropBad(msg, "ordered header received from the network");
             default -> dropBad(msg, "malformed ABCAST header");
@@ -615,7 +666,68 @@ public class ABCAST extends Protocol {
 
     protected void handleView(View v) {
         members.view(v);
+        announced.keySet().retainAll(v.getMembers());
         memberIdsChanged();
+        maybeBootstrap();
+    }
+
+    /**
+     * The first initial member creates the cluster once a majority of initial_members is present, their replicas run
+     * and none of them belongs to a cluster yet; if any member already belongs to one, it joins that one instead.
+     * Waiting for a majority is what keeps a first member that lost its data directory from creating a second cluster
+     * while the others are merely slow to come back (docs/operations.md, "Bootstrapping").
+     */
+    protected synchronized void maybeBootstrap() {
+        ReplicaHandle r = replica;
+        if (!bootstrap_pending || r == null) return;
+        if (r.clusterUuid() != null) {
+            bootstrap_pending = false;
+            return;
+        }
+        List<String> initial = parseInitialMembers(initial_members);
+        View v = members.view();
+        Set<String> fresh = new java.util.TreeSet<>(List.of(own_id));
+        if (v != null) {
+            for (Address a : v.getMembers()) {
+                Announcement an = announced.get(a);
+                if (a.equals(local_addr) || an == null || !an.started()) continue;
+                String other = members.idOf(a);
+                if (an.cluster() != null) {
+                    bootstrap_pending = false;
+                    log.info("%s: not bootstrapping cluster '%s': member %s already belongs to it (id %s); joining it",
+                             local_addr, cluster, other, an.cluster());
+                    return;
+                }
+                if (other != null && initial.contains(other)) fresh.add(other);
+            }
+        }
+        int majority = initial.size() / 2 + 1;
+        if (fresh.size() >= majority) {
+            bootstrap_pending = false;
+            log.info("%s: initial members %s are present and belong to no cluster: bootstrapping cluster '%s'",
+                     local_addr, fresh, cluster);
+            r.bootstrap();
+        } else if (!bootstrap_wait_logged) {
+            bootstrap_wait_logged = true;
+            log.info("%s: waiting for %d of the initial members %s to form the new cluster '%s' (present: %s)",
+                     local_addr, majority, initial, cluster, fresh);
+        }
+    }
+
+    /** Checks every announcement again: our own cluster id just became known. */
+    protected void reportForeignMembers() {
+        announced.forEach((addr, an) -> reportIfForeign(addr, an.cluster()));
+    }
+
+    /** A member that announces another cluster id than ours: both share the name but not the history. */
+    protected void reportIfForeign(Address src, String theirs) {
+        ReplicaHandle r = replica;
+        String mine = r != null ? r.clusterUuid() : null;
+        if (mine == null || theirs == null || mine.equals(theirs) || !foreign_reported.add(src)) return;
+        log.error("%s: member %s (%s) belongs to another cluster named '%s' (id %s; ours is %s): the two never exchange "
+                  + "messages. The name was bootstrapped twice, e.g. after the first initial member lost its data "
+                  + "directory while a majority of the others was down; see docs/operations.md, \"Cluster identity\".",
+                  local_addr, members.idOf(src), src, cluster, theirs, mine);
     }
 
     /** A view or a member id declaration changed what we know: tell the replica, check for duplicate ids. */
@@ -664,7 +776,16 @@ public class ABCAST extends Protocol {
 
         @Override
         public void configurationCommitted(long index, Configuration config) {
-            log.debug("%s: ABCAST configuration #%d: %s", local_addr, index, config);
+            ConfigurationListener.ClusterConfiguration c = new ConfigurationListener.ClusterConfiguration(
+                index, config.voters().keySet(), config.learners().keySet());
+            last_configuration = c;
+            for (ConfigurationListener l : configuration_listeners) {
+                try {
+                    l.configurationChanged(c);
+                } catch (RuntimeException e) {
+                    log.error("%s: a configuration listener failed at index %d: %s", local_addr, index, e);
+                }
+            }
         }
 
         @Override
@@ -708,6 +829,38 @@ public class ABCAST extends Protocol {
     private <T> T fromStatus(Function<ReplicaStatus, T> f, T whenStopped) {
         ReplicaStatus s = status();
         return s == null ? whenStopped : f.apply(s);
+    }
+
+    @ManagedAttribute(name = "configuration", description = "The newest committed configuration this member delivered: "
+        + "its log index, voters and learners")
+    public String configuration() {
+        ConfigurationListener.ClusterConfiguration c = last_configuration;
+        return c == null ? null : "index " + c.index() + ": voters=" + new java.util.TreeSet<>(c.voters())
+            + " learners=" + new java.util.TreeSet<>(c.learners());
+    }
+
+    @ManagedAttribute(name = "cluster_uuid", description = "Id of the cluster this member belongs to (created when "
+        + "the cluster was bootstrapped; null while it belongs to none yet)")
+    public String clusterUuid() {
+        ReplicaHandle r = replica;
+        return r != null ? r.clusterUuid() : null;
+    }
+
+    @ManagedAttribute(name = "foreign_cluster_messages", description = "Peer messages refused because they came from a "
+        + "member of another cluster with the same name", type = AttributeType.SCALAR)
+    public long foreignClusterMessages() {
+        ReplicaHandle r = replica;
+        return r != null ? r.foreignClusterMessages() : 0;
+    }
+
+    @ManagedAttribute(name = "foreign_members", description = "Members in the view that belong to another cluster "
+        + "with the same name (bootstrapped separately); they never exchange messages with this one")
+    public String foreignMembers() {
+        List<String> out = new ArrayList<>();
+        View v = members.view();
+        for (Address a : foreign_reported)
+            if (v != null && v.containsMember(a)) out.add(String.valueOf(members.idOf(a)));
+        return out.toString();
     }
 
     @ManagedAttribute(name = "running", description = "True while the replica is open (channel connected)")

@@ -14,8 +14,10 @@ import java.util.function.Supplier;
  * The header of {@link ABCAST}. One class for three uses, told apart by {@link #type()}:
  * <ul>
  *   <li>{@link #PEER}: a unicast carrying one encoded replica message as payload; {@link #member()} is the sender's
- *       member id (every peer message teaches the receiver the sender's current address);</li>
- *   <li>{@link #ANNOUNCE}: a small message telling the others which member id this address has;</li>
+ *       member id (every peer message teaches the receiver the sender's current address) and {@link #cluster()} the
+ *       id of the cluster the sender belongs to (null: none yet), so that two clusters sharing a name never mix;</li>
+ *   <li>{@link #ANNOUNCE}: a small message telling the others which member id this address has, whether its replica
+ *       runs ({@link #started()}) and to which cluster it belongs;</li>
  *   <li>{@link #ORDERED}: put by ABCAST on every message it delivers: the message's position in the total order
  *       ({@link #index()}), the term of the leader that ordered it and the origin's member id. It never travels on
  *       the wire as such: one arriving from the network is foreign and dropped.</li>
@@ -40,6 +42,8 @@ public final class AbcastHeader extends Header {
     private byte type;
     private String member;          // PEER, ANNOUNCE: sender's member id; ORDERED: origin's member id
     private boolean replyWanted;    // ANNOUNCE: the sender is new and wants everybody's announcement back
+    private boolean started;        // ANNOUNCE: the sender's replica is open, so cluster is known (null: none yet)
+    private String cluster;         // PEER, ANNOUNCE: the id of the sender's cluster, null if it belongs to none
     private long index;             // ORDERED
     private long term;              // ORDERED
     private byte[] body;            // encoded form (cached), without the length prefix
@@ -56,11 +60,30 @@ public final class AbcastHeader extends Header {
     }
 
     public static AbcastHeader peer(String senderMemberId) {
-        return new AbcastHeader(PEER, checkMember(senderMemberId), false, 0, 0);
+        return peer(senderMemberId, null);
+    }
+
+    public static AbcastHeader peer(String senderMemberId, String cluster) {
+        AbcastHeader h = new AbcastHeader(PEER, checkMember(senderMemberId), false, 0, 0);
+        h.cluster = checkCluster(cluster);
+        return h;
     }
 
     public static AbcastHeader announce(String memberId, boolean replyWanted) {
         return new AbcastHeader(ANNOUNCE, checkMember(memberId), replyWanted, 0, 0);
+    }
+
+    public static AbcastHeader announce(String memberId, boolean replyWanted, boolean started, String cluster) {
+        AbcastHeader h = new AbcastHeader(ANNOUNCE, checkMember(memberId), replyWanted, 0, 0);
+        h.started = started;
+        h.cluster = checkCluster(cluster);
+        return h;
+    }
+
+    private static String checkCluster(String c) {
+        if (c != null && (c.isEmpty() || c.getBytes(StandardCharsets.UTF_8).length > MAX_MEMBER_ID_BYTES))
+            throw new IllegalArgumentException("bad cluster id: '" + c + "'");
+        return c;
     }
 
     public static AbcastHeader ordered(long index, long term, String origin) {
@@ -90,6 +113,16 @@ public final class AbcastHeader extends Header {
 
     public boolean replyWanted() {
         return replyWanted;
+    }
+
+    /** ANNOUNCE: the sender's replica is open (only then does {@link #cluster()} tell where it belongs). */
+    public boolean started() {
+        return started;
+    }
+
+    /** PEER, ANNOUNCE: the id of the cluster the sender belongs to; null if none (yet) or not started. */
+    public String cluster() {
+        return cluster;
     }
 
     /** ORDERED: the global position of the message in the total order (1, 2, ...; gaps are internal entries). */
@@ -138,10 +171,14 @@ public final class AbcastHeader extends Header {
             out.write(VERSION);
             out.write(type);
             switch (type) {
-                case PEER -> writeString(out, member);
+                case PEER -> {
+                    writeString(out, member);
+                    writeString(out, cluster == null ? "" : cluster);
+                }
                 case ANNOUNCE -> {
                     writeString(out, member);
-                    out.write(replyWanted ? 1 : 0);
+                    out.write((replyWanted ? 1 : 0) | (started ? 2 : 0));
+                    writeString(out, cluster == null ? "" : cluster);
                 }
                 case ORDERED -> {
                     writeLong(out, index);
@@ -166,12 +203,17 @@ public final class AbcastHeader extends Header {
             if (buf.get() != VERSION) return;
             byte t = buf.get();
             switch (t) {
-                case PEER -> member = readString(buf);
+                case PEER -> {
+                    member = readString(buf);
+                    cluster = readOptionalString(buf);
+                }
                 case ANNOUNCE -> {
                     member = readString(buf);
                     byte r = buf.get();
-                    if (r != 0 && r != 1) return;
-                    replyWanted = r == 1;
+                    if ((r & ~3) != 0) return;
+                    replyWanted = (r & 1) != 0;
+                    started = (r & 2) != 0;
+                    cluster = readOptionalString(buf);
                 }
                 case ORDERED -> {
                     index = buf.getLong();
@@ -189,9 +231,9 @@ public final class AbcastHeader extends Header {
             type = INVALID;
         }
         if (type == INVALID) {
-            member = null;
+            member = cluster = null;
             index = term = 0;
-            replyWanted = false;
+            replyWanted = started = false;
         }
     }
 
@@ -210,6 +252,16 @@ public final class AbcastHeader extends Header {
         return new String(b, StandardCharsets.UTF_8);
     }
 
+    /** An empty string stands for null; a length beyond the limit or the buffer throws (the header is invalid). */
+    private static String readOptionalString(ByteBuffer buf) {
+        int len = buf.getShort() & 0xffff;
+        if (len > MAX_MEMBER_ID_BYTES || len > buf.remaining()) throw new IllegalArgumentException("bad length");
+        if (len == 0) return null;
+        byte[] b = new byte[len];
+        buf.get(b);
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
     private static void writeLong(ByteArrayOutputStream out, long v) {
         for (int shift = 56; shift >= 0; shift -= 8) out.write((int) (v >>> shift));
     }
@@ -217,8 +269,9 @@ public final class AbcastHeader extends Header {
     @Override
     public String toString() {
         return switch (type) {
-            case PEER -> "ABCAST PEER from " + member;
-            case ANNOUNCE -> "ABCAST ANNOUNCE " + member + (replyWanted ? " (reply wanted)" : "");
+            case PEER -> "ABCAST PEER from " + member + (cluster != null ? " of cluster " + cluster : "");
+            case ANNOUNCE -> "ABCAST ANNOUNCE " + member + (started ? " cluster " + cluster : " (not started)")
+                + (replyWanted ? " (reply wanted)" : "");
             case ORDERED -> "ABCAST #" + index + " term " + term + " origin " + member;
             default -> "ABCAST INVALID";
         };

@@ -22,7 +22,22 @@ import java.util.concurrent.CompletableFuture;
 interface ReplicaHandle {
     CompletableFuture<Delivery> submit(byte[] payload) throws InterruptedException, SubmitTimeoutException;
 
-    void receive(byte[] encodedPeerMessage);
+    /** senderCluster: the id of the cluster the sender belongs to (null: none yet); see {@link Replica#receive}. */
+    void receive(String senderCluster, byte[] encodedPeerMessage);
+
+    /** The id of the cluster this member belongs to, or null if none yet. */
+    default String clusterUuid() {
+        return null;
+    }
+
+    /** Creates a new cluster with this member as its first voter if it never belonged to one. */
+    default CompletableFuture<Boolean> bootstrap() {
+        return CompletableFuture.completedFuture(false);
+    }
+
+    default long foreignClusterMessages() {
+        return 0;
+    }
 
     void membersHint(Set<String> memberIds);
 
@@ -70,8 +85,23 @@ interface ReplicaHandle {
             }
 
             @Override
-            public void receive(byte[] encodedPeerMessage) {
-                r.receive(encodedPeerMessage);
+            public void receive(String senderCluster, byte[] encodedPeerMessage) {
+                r.receive(senderCluster, encodedPeerMessage);
+            }
+
+            @Override
+            public String clusterUuid() {
+                return r.clusterUuid();
+            }
+
+            @Override
+            public CompletableFuture<Boolean> bootstrap() {
+                return r.bootstrap();
+            }
+
+            @Override
+            public long foreignClusterMessages() {
+                return r.foreignClusterMessages();
             }
 
             @Override

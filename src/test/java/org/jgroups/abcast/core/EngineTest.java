@@ -28,6 +28,32 @@ class EngineTest {
     }
 
     @Test
+    void aMemberWithoutHistoryBootstrapsAClusterOfItselfOnceAndOnlyOnce() {
+        MiniCluster c = new MiniCluster();
+        c.add("a", "disk-a", new MemoryLog());
+        Engine a = c.engine("a");
+        for (int t = 0; t < 20; t++) a.tick();
+        c.settle();
+        assertEquals(Role.FOLLOWER, a.role(), "without a configuration nobody campaigns");
+        assertTrue(a.bootstrap());
+        c.settle();
+        assertEquals(1, c.logs.get("a").hardState.term(), "the bootstrap term is persisted");
+        assertEquals("a", c.electLeader());
+        assertEquals(Map.of("a", "disk-a"), a.config().voters());
+        assertFalse(a.bootstrap(), "a member with history never bootstraps again");
+        c.submit("a", "first");
+        c.settle();
+        assertEquals(List.of("first"), c.delivered.get("a"));
+    }
+
+    @Test
+    void aMemberThatAlreadyHoldsHistoryRefusesToBootstrap() {
+        MiniCluster c = new MiniCluster("a", "b", "c");
+        assertFalse(c.engine("b").bootstrap());
+        assertEquals(1, c.engine("b").lastIndex());
+    }
+
+    @Test
     void threeMembersDeliverEverySubmissionOnceAndInTheSameOrder() {
         MiniCluster c = new MiniCluster("a", "b", "c");
         c.electLeader();
@@ -193,5 +219,27 @@ class EngineTest {
         c.settle();
         assertNotEquals(Role.LEADER, c.engine(leader).role());
         assertFalse(c.engine(leader).config().contains(leader));
+    }
+
+    @Test
+    void aRemovalThatWouldLeaveTheRemainingVotersWithoutALiveMajorityIsRefused() {
+        MiniCluster c = new MiniCluster("a", "b", "c");
+        String leader = c.electLeader();
+        List<String> others = c.engines.keySet().stream().filter(m -> !m.equals(leader)).toList();
+        String down = others.get(0), up = others.get(1);
+        c.drop = m -> m.to().equals(down) || m.from().equals(down); // one follower is down
+        Engine l = c.engine(leader);
+        for (int t = 0; t < 100 && l.role() == Role.LEADER; t++) {
+            for (Engine e : c.engines.values()) e.tick();
+            c.settle();
+        }
+        assertEquals(Role.LEADER, l.role(), "the leader and one follower are a majority");
+        // Removing the leader would leave {down, up}: a configuration whose majority needs the member that is down.
+        assertEquals(ProposalResult.NO_LIVE_QUORUM, l.propose(new ConfigChange.Remove(leader)));
+        assertEquals(ProposalResult.NO_LIVE_QUORUM, l.propose(new ConfigChange.Remove(up)));
+        // Removing the member that is down leaves two live voters: fine.
+        assertEquals(ProposalResult.ACCEPTED, l.propose(new ConfigChange.Remove(down)));
+        c.settle();
+        assertEquals(Map.of(leader, "disk-" + leader, up, "disk-" + up), l.config().voters());
     }
 }

@@ -87,7 +87,11 @@ class ChatProcessTest {
     @Test
     void everyChatPrintsTheSameOrderedLinesAndARestartedOneReplaysTheHistory() throws Exception {
         ports = LoopbackPorts.free(3);
-        for (String n : List.of("A", "B", "C")) awaitLive(start(n)); // one after the other, as people do
+        // A creates the cluster once a second initial member is up; then C joins, as people start them
+        ChildJvm a = start("A"), b = start("B");
+        awaitLive(a);
+        awaitLive(b);
+        awaitLive(start("C"));
 
         for (int i = 1; i <= 20; i++)
             for (String n : chats.keySet()) chats.get(n).send("line " + i + " from " + n);

@@ -35,6 +35,32 @@ class MetadataStoreTest {
     }
 
     @Test
+    void theClusterUuidIsStoredOnceKnown() throws IOException {
+        Metadata joined = M1.withClusterUuid("cluster-uuid-1");
+        store().store(joined);
+        assertEquals("cluster-uuid-1", store().load().orElseThrow().clusterUuid());
+        assertEquals("cluster-uuid-1", joined.withTermAndVote(9, "C").withIncarnation(8).clusterUuid(),
+                     "term, vote and incarnation updates keep it");
+    }
+
+    @Test
+    void aVersionOneFileIsReadAsBelongingToNoKnownClusterYet() throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.writeInt(1);
+            out.writeLong(3);
+            out.writeBoolean(true);
+            out.writeUTF("B");
+            out.writeUTF("A");
+            out.writeUTF("cluster-1");
+            out.writeUTF("storage-uuid");
+            out.writeLong(7);
+        }
+        ChecksummedFile.write(dir.resolve("metadata"), 0x41424d44, bytes.toByteArray());
+        assertEquals(Optional.of(M1), store().load());
+    }
+
+    @Test
     void replacingLeavesNoTemporaryFileAndALeftoverOneIsIgnored() throws IOException {
         store().store(M1);
         assertFalse(Files.exists(dir.resolve("metadata.tmp")));

@@ -36,7 +36,9 @@ final class LocalReplicas implements AutoCloseable {
             .withTiming(5, 20, 4).withWindow(1000, 16 << 20, 3000).withBulkCatchUp(bulkCatchUpEntries);
         Replica r = Replica.open(o, (to, bytes) -> {
             Replica target = replicas.get(to);
-            if (target != null && !isolated.contains(to) && !isolated.contains(member)) target.receive(bytes);
+            Replica self = replicas.get(member);
+            if (target != null && self != null && !isolated.contains(to) && !isolated.contains(member))
+                target.receive(self.clusterUuid(), bytes);
         }, d -> log.add(new String(d.payload(), StandardCharsets.UTF_8)));
         // The recovery layer without a network: chunks are read directly from the chosen member's replica.
         BulkCatchUp catchUp = new BulkCatchUp(r, (from, index, maxBytes) -> {

@@ -170,4 +170,40 @@ class ReplicaTest {
             assertTrue(e.getMessage().contains("majority"), e.getMessage());
         }
     }
+
+    private static byte[] appendFrom(String from, String to, long term) {
+        return org.jgroups.abcast.core.WireFormat.encode(
+            new org.jgroups.abcast.core.PeerMessage.AppendRequest(from, to, term, 0, 0, List.of(), 0));
+    }
+
+    @Test
+    void messagesFromAnotherClusterWithTheSameNameAreRefused() throws Exception {
+        try (LocalReplicas c = new LocalReplicas(dir, "a")) {
+            Replica a = c.start("a");
+            LocalReplicas.await("a bootstrapped", 10_000, () -> a.clusterUuid() != null && a.status().leader() != null);
+            a.submit(bytes("hello")).get(10, TimeUnit.SECONDS);
+            long term = a.status().term();
+            a.receive("some-other-cluster", appendFrom("intruder", "a", term + 50));
+            LocalReplicas.await("the message was refused", 10_000, () -> a.foreignClusterMessages() == 1);
+            assertEquals(term, a.status().term(), "a foreign leader's higher term changes nothing");
+            assertEquals(org.jgroups.abcast.core.Role.LEADER, a.status().role());
+            a.receive(a.clusterUuid(), appendFrom("intruder", "a", term + 50));
+            LocalReplicas.await("the same message from our own cluster is taken", 10_000,
+                                () -> a.status().term() == term + 50);
+        }
+    }
+
+    @Test
+    void aMemberOfNoClusterJoinsTheFirstOneWhoseLeaderReplicatesToItAndRemembersIt() throws Exception {
+        try (LocalReplicas c = new LocalReplicas(dir)) {
+            Replica n = c.start("n");
+            assertEquals(null, n.clusterUuid());
+            n.receive("cluster-1", appendFrom("leader-1", "n", 1));
+            LocalReplicas.await("n joined cluster-1", 10_000, () -> "cluster-1".equals(n.clusterUuid()));
+            n.receive("cluster-2", appendFrom("leader-2", "n", 2));
+            LocalReplicas.await("cluster-2 was refused", 10_000, () -> n.foreignClusterMessages() == 1);
+            c.stop("n");
+            assertEquals("cluster-1", c.start("n").clusterUuid(), "the cluster id is stored in the metadata");
+        }
+    }
 }

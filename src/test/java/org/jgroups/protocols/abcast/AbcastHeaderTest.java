@@ -33,6 +33,9 @@ class AbcastHeaderTest {
         check(AbcastHeader.peer("A"));
         check(AbcastHeader.announce("member-ü", true));
         check(AbcastHeader.announce("B", false));
+        check(AbcastHeader.peer("A", "cluster-uuid-1"));
+        check(AbcastHeader.announce("B", true, true, "cluster-uuid-1"));
+        check(AbcastHeader.announce("B", false, true, null));
         AbcastHeader o = check(AbcastHeader.ordered(42, 7, "C"));
         assertEquals(42, o.index());
         assertEquals(7, o.term());
@@ -44,6 +47,8 @@ class AbcastHeaderTest {
         assertEquals(h.type(), back.type());
         assertEquals(h.member(), back.member());
         assertEquals(h.replyWanted(), back.replyWanted());
+        assertEquals(h.started(), back.started());
+        assertEquals(h.cluster(), back.cluster());
         assertEquals(h.index(), back.index());
         assertEquals(h.term(), back.term());
         assertEquals(h.serializedSize(), back.serializedSize());
@@ -79,13 +84,16 @@ class AbcastHeaderTest {
         assertFalse(parse(1, 77).isValid());                // unknown type
         assertFalse(parse(1, AbcastHeader.PEER, 0, 5, 'A').isValid()); // string longer than the body
         assertFalse(parse(1, AbcastHeader.PEER, 0, 0).isValid());     // empty member id
-        assertFalse(parse(1, AbcastHeader.PEER, 0, 1, 'A', 0).isValid()); // trailing byte
-        assertFalse(parse(1, AbcastHeader.ANNOUNCE, 0, 1, 'A', 5).isValid()); // bad boolean
+        assertFalse(parse(1, AbcastHeader.PEER, 0, 1, 'A', 0).isValid()); // cluster id cut short
+        assertFalse(parse(1, AbcastHeader.PEER, 0, 1, 'A', 0, 0, 0).isValid()); // trailing byte
+        assertFalse(parse(1, AbcastHeader.PEER, 0, 1, 'A', 0, 3, 'x').isValid()); // cluster id longer than the body
+        assertFalse(parse(1, AbcastHeader.ANNOUNCE, 0, 1, 'A', 5, 0, 0).isValid()); // bad flags
         assertFalse(parse(1, AbcastHeader.ORDERED, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
                           0, 1, 'A').isValid()); // index 0
-        AbcastHeader ok = parse(1, AbcastHeader.PEER, 0, 1, 'A');
+        AbcastHeader ok = parse(1, AbcastHeader.PEER, 0, 1, 'A', 0, 0);
         assertTrue(ok.isValid());
         assertEquals("A", ok.member());
+        assertNull(ok.cluster(), "an empty cluster id means the sender belongs to no cluster yet");
         AbcastHeader bad = parse(1, 77);
         assertNull(bad.member());
         // an invalid header can still be written (a relay would not crash) and stays invalid
@@ -97,5 +105,6 @@ class AbcastHeaderTest {
         assertThrows(IllegalArgumentException.class, () -> AbcastHeader.peer(""));
         assertThrows(IllegalArgumentException.class, () -> AbcastHeader.peer("x".repeat(1025)));
         assertThrows(IllegalArgumentException.class, () -> AbcastHeader.ordered(0, 1, "A"));
+        assertThrows(IllegalArgumentException.class, () -> AbcastHeader.peer("A", ""));
     }
 }

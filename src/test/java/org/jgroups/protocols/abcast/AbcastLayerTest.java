@@ -168,7 +168,7 @@ class AbcastLayerTest extends ChannelTestBase {
                 throw new UnsupportedOperationException();
             }
 
-            public void receive(byte[] b) {
+            public void receive(String senderCluster, byte[] b) {
                 toReplica.add(b);
             }
 

@@ -51,7 +51,7 @@ final class EchoReplica implements ReplicaHandle {
     }
 
     @Override
-    public void receive(byte[] encoded) {
+    public void receive(String senderCluster, byte[] encoded) {
         loop.execute(() -> {
             ByteBuffer buf = ByteBuffer.wrap(encoded);
             try {

@@ -19,8 +19,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class MembershipTest extends ChannelTestBase {
 
+    /** Per member: the configurations its listener was told of, in order. */
+    private final java.util.Map<String, List<ConfigurationListener.ClusterConfiguration>> configs =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
     private JChannel start(String name, TestChannels.Recorder rec, long faultTimeoutMs) throws Exception {
         JChannel ch = TestChannels.create(name, root.resolve(name), "A,B,C");
+        List<ConfigurationListener.ClusterConfiguration> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        configs.put(name, seen);
+        ABCAST.find(ch).addConfigurationListener(seen::add);
         ABCAST.find(ch).fsync(false);
         ABCAST a = ABCAST.find(ch);
         a.fault_timeout = faultTimeoutMs;
@@ -72,6 +79,15 @@ class MembershipTest extends ChannelTestBase {
                              () -> a.size() == total && d.size() == total && e.size() == total);
         assertEquals(a.texts(), d.texts(), "the joiner received the whole history in the same order");
         assertEquals(a.texts(), e.texts());
+        // Every member is told of the same configurations in log order, the joiners included (from their replay).
+        TestChannels.waitFor("everyone saw the five-voter configuration", 20_000, () -> configs.values().stream()
+            .allMatch(l -> !l.isEmpty() && l.get(l.size() - 1).voters().size() == 5));
+        List<ConfigurationListener.ClusterConfiguration> atA = configs.get("A");
+        for (String m : List.of("B", "C", "D", "E")) assertEquals(atA, configs.get(m), "configurations seen by " + m);
+        for (int i = 1; i < atA.size(); i++) assertTrue(atA.get(i - 1).index() < atA.get(i).index());
+        assertEquals(Set.of("A"), atA.get(0).voters(), "the bootstrap configuration comes first");
+        assertEquals("index " + atA.get(atA.size() - 1).index() + ": voters=[A, B, C, D, E] learners=[]",
+                     ABCAST.find(chA).configuration());
     }
 
     @Test
