@@ -97,7 +97,10 @@ class MembershipTest extends ChannelTestBase {
         start("C", new TestChannels.Recorder(), 0);
         JChannel chD = start("D", new TestChannels.Recorder(), 0);
         TestChannels.waitFor("four voters", 30_000, () -> voters(chA).size() == 4);
+        long t0 = System.nanoTime();
         chD.disconnect();
+        System.out.printf("leave: D disconnected in %d ms (leader %s)%n", (System.nanoTime() - t0) / 1_000_000,
+                          ABCAST.find(chA).leader());
         // D returns once the removal is committed (A learns it within a heartbeat), or after leave_timeout (5 s) when
         // it was not confirmed in time; the leader still completes a removal it started. A slow confirmation was seen
         // once in ~6 runs on 2 busy cores: see the issue note.
