@@ -375,8 +375,8 @@ public final class ChatNode implements Receiver, AutoCloseable {
                     reportedNone = true;
                     reported = null;
                     if (s.voters().isEmpty())
-                        out.info("no cluster yet: waiting for a majority of the initial members "
-                                 + options.initialMembers() + " to be up (the first of them creates the cluster)");
+                        out.info("no cluster yet: waiting for all initial members " + options.initialMembers()
+                                 + " to be up (the first of them then creates the cluster)");
                     else
                         out.info("no leader: waiting for a majority of " + String.join(", ", s.voters())
                                  + " (this member is " + s.role() + ", term " + s.term() + ")");

@@ -672,10 +672,11 @@ public class ABCAST extends Protocol {
     }
 
     /**
-     * The first initial member creates the cluster once a majority of initial_members is present, their replicas run
-     * and none of them belongs to a cluster yet; if any member already belongs to one, it joins that one instead.
-     * Waiting for a majority is what keeps a first member that lost its data directory from creating a second cluster
-     * while the others are merely slow to come back (docs/operations.md, "Bootstrapping").
+     * The first initial member creates the cluster once every member of initial_members is present with a running
+     * replica and no member in the view belongs to a cluster; if any does, it joins that one instead. Waiting for all
+     * of them is what keeps a first member that lost its data directory from creating a second cluster while the
+     * members holding the history are down (a majority would not do: initial members that never joined count as
+     * fresh too; the simulation found that case). See docs/operations.md, "Bootstrapping".
      */
     protected synchronized void maybeBootstrap() {
         ReplicaHandle r = replica;
@@ -701,16 +702,15 @@ public class ABCAST extends Protocol {
                 if (other != null && initial.contains(other)) fresh.add(other);
             }
         }
-        int majority = initial.size() / 2 + 1;
-        if (fresh.size() >= majority) {
+        if (fresh.size() >= initial.size()) {
             bootstrap_pending = false;
-            log.info("%s: initial members %s are present and belong to no cluster: bootstrapping cluster '%s'",
+            log.info("%s: all initial members %s are present and belong to no cluster: bootstrapping cluster '%s'",
                      local_addr, fresh, cluster);
             r.bootstrap();
         } else if (!bootstrap_wait_logged) {
             bootstrap_wait_logged = true;
-            log.info("%s: waiting for %d of the initial members %s to form the new cluster '%s' (present: %s)",
-                     local_addr, majority, initial, cluster, fresh);
+            log.info("%s: waiting for all initial members %s to form the new cluster '%s' (present: %s)",
+                     local_addr, initial, cluster, fresh);
         }
     }
 

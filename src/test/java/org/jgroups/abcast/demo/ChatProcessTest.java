@@ -87,11 +87,9 @@ class ChatProcessTest {
     @Test
     void everyChatPrintsTheSameOrderedLinesAndARestartedOneReplaysTheHistory() throws Exception {
         ports = LoopbackPorts.free(3);
-        // A creates the cluster once a second initial member is up; then C joins, as people start them
-        ChildJvm a = start("A"), b = start("B");
-        awaitLive(a);
-        awaitLive(b);
-        awaitLive(start("C"));
+        // A creates the cluster once all initial members are up
+        List<ChildJvm> started = List.of(start("A"), start("B"), start("C"));
+        for (ChildJvm c : started) awaitLive(c);
 
         for (int i = 1; i <= 20; i++)
             for (String n : chats.keySet()) chats.get(n).send("line " + i + " from " + n);

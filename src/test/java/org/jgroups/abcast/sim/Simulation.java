@@ -65,6 +65,11 @@ public final class Simulation {
     private final long chaosMillis;
     private final int submitEveryMs, faultEveryMs, compactThreshold;
     private final double wipeProbability;
+    /**
+     * The cluster starts as the product starts it: every member with an empty disk, the first one bootstrapping once a
+     * majority of the initial members it can reach belongs to no cluster (ABCAST's rule), the others joining.
+     */
+    private final boolean growFromOne;
     private final int faultTicks;
     private final int bulkCatchUpEntries;
     private final Set<Set<String>> partitionGroups = new HashSet<>();
@@ -90,6 +95,7 @@ public final class Simulation {
         wipeProbability = rnd.nextDouble() * 0.3;
         faultTicks = rnd.nextBoolean() ? 0 : 50 + rnd.nextInt(250);
         bulkCatchUpEntries = rnd.nextBoolean() ? 0 : 10 + rnd.nextInt(50);
+        growFromOne = rnd.nextInt(3) == 0;
     }
 
     public Result run() {
@@ -98,10 +104,13 @@ public final class Simulation {
         Entry bootstrap = Entry.config(1, 1, name(0), Configuration.ofVoters(voters));
         voters.forEach((m, storage) -> {
             SimNode n = new SimNode(m);
-            n.disk = SimDisk.bootstrapped(storage, bootstrap);
+            n.disk = growFromOne ? new SimDisk(storage) : SimDisk.bootstrapped(storage, bootstrap);
+            n.clusterKnown = !growFromOne;
             nodes.put(m, n);
             start(n);
         });
+        if (growFromOne) count("bootstrap-by-first-member");
+
         for (int i = 0; i < spareMembers; i++) nodes.put(name(initialMembers + i), new SimNode(name(initialMembers + i)));
 
         schedule(rnd.nextInt(submitEveryMs), this::submitSomewhere);
@@ -186,6 +195,12 @@ public final class Simulation {
             .withBulkCatchUp(bulkCatchUpEntries);
         SimDisk.Image img = n.disk.image();
         guard(n, () -> n.engine = new Engine(o, n.disk, n.disk.hardState, img.snap));
+        if (!n.clusterKnown && img.snap.index() == 0 && !img.entries.isEmpty()) {
+            // our own bootstrap entry survived the crash, its cluster id not yet stored (Replica.finishInterruptedBootstrap)
+            Entry first = img.entries.get(0);
+            if (first.type() == EntryType.CONFIG && first.origin().equals(n.id)
+                && first.configuration().voters().equals(Map.of(n.id, n.disk.storageId))) n.clusterKnown = true;
+        }
         n.appState = new ArrayList<>(img.snapState);
         n.appliedIndex = img.snap.index();
         if (img.snap.index() > 0) history.snapshotInstalled(n.id, life, img.snap.index(), List.copyOf(img.snapState));
@@ -203,6 +218,7 @@ public final class Simulation {
         history.crashed(n.id, n.life);
         n.alive = false;
         n.leaving = false; // a crash interrupts a leave; the restarted process is a plain member again
+        n.bootstrapping = false;
         n.engine = null;
         count("crash");
         if (n.disk.crash(rnd) > 0) count("torn-write");
@@ -243,6 +259,10 @@ public final class Simulation {
         } while (r.moreCommitted());
         if (n.engine.role() == Role.LEADER && leadersRecorded.add(n.engine.term() + "/" + n.id))
             history.becameLeader(n.id, n.engine.term(), loggedEntries(n.disk.image()));
+        if (n.bootstrapping && n.engine.durableIndex() >= 1) { // the cluster id is stored once entry 1 is durable
+            n.bootstrapping = false;
+            n.clusterKnown = true;
+        }
         maybeCompact(n);
         if (n.leaving && n.engine.hasLeft()) { // gone for good: never restarted
             n.gone = true;
@@ -358,9 +378,15 @@ public final class Simulation {
                 delay += rnd.nextInt(50);
                 count("reorder");
             }
+            SimNode from = nodes.get(m.from());
+            boolean senderKnowsCluster = from != null && from.clusterKnown;
             schedule(delay, () -> {
                 SimNode to = nodes.get(m.to());
-                if (to != null && reachable(m.from(), m.to())) onNode(to, e -> e.step(m));
+                if (to == null || !reachable(m.from(), m.to())) return;
+                // A member of no cluster joins the one whose leader first replicates to it (Replica.admit).
+                if (senderKnowsCluster && !to.clusterKnown && to.alive && m instanceof PeerMessage.AppendRequest)
+                    to.clusterKnown = true;
+                onNode(to, e -> e.step(m));
             });
         }
     }
@@ -387,9 +413,11 @@ public final class Simulation {
         List<SimNode> alive = aliveNodes();
         if (kind < 3 && alive.size() > 1) {
             SimNode victim = alive.get(rnd.nextInt(alive.size()));
+            // Disk loss is survivable only one voter at a time, and only with at least three voters: losing a majority
+            // of disks loses committed data.
+            boolean enoughVoters = victim.engine != null && victim.engine.config().voters().size() >= 3;
             crash(victim);
-            // Disk loss is survivable only one voter at a time: losing a majority of disks loses committed data.
-            boolean wipe = rnd.nextDouble() < wipeProbability && noWipedMemberAwaitingReAdd();
+            boolean wipe = rnd.nextDouble() < wipeProbability && noWipedMemberAwaitingReAdd() && enoughVoters;
             if (wipe) victim.wipedAwaitingReAdd = true;
             schedule(100 + rnd.nextInt(1500), () -> restart(victim, wipe));
         } else if (kind < 5 && partitionSide.isEmpty()) {
@@ -451,6 +479,7 @@ public final class Simulation {
         if (wipe) {
             history.diskWiped(n.id);
             n.disk = new SimDisk(newStorageId());
+            n.clusterKnown = false;
             count("disk-loss");
         }
         start(n);
@@ -472,7 +501,33 @@ public final class Simulation {
                 if (reachable(n.id, o.id)) view.add(o.id);
             onNode(n, e -> e.hintMembers(view));
         }
+        maybeBootstrap();
         schedule(100 + rnd.nextInt(100), this::announceViews);
+    }
+
+    /**
+     * ABCAST's bootstrap rule: the first initial member, holding no cluster id, creates the cluster once every initial
+     * member is in its view and none of the members in its view holds a cluster id.
+     */
+    private void maybeBootstrap() {
+        SimNode first = nodes.get(name(0));
+        if (!growFromOne || !first.alive || first.clusterKnown || first.bootstrapping) return;
+        int fresh = 0;
+        for (int i = 0; i < initialMembers; i++) {
+            SimNode m = nodes.get(name(i));
+            if (!m.alive || !reachable(first.id, m.id)) continue;
+            if (m.clusterKnown) return; // it joins that cluster instead
+            fresh++;
+        }
+        for (SimNode m : aliveNodes())
+            if (m.clusterKnown && reachable(first.id, m.id)) return;
+        if (fresh < initialMembers) return;
+        onNode(first, e -> {
+            if (e.bootstrap()) {
+                first.bootstrapping = true;
+                trace(first.id + " bootstraps the cluster");
+            }
+        });
     }
 
     // ------------------------------------------------------------------ membership operator
@@ -583,6 +638,10 @@ public final class Simulation {
         List<String> appState = new ArrayList<>();
         long appliedIndex;
         boolean wipedAwaitingReAdd;
+        /** Holds the cluster id in its metadata (lost with the disk). */
+        boolean clusterKnown;
+        /** Bootstrapped in this life; the cluster id is stored once the first entry is durable. */
+        boolean bootstrapping;
         boolean leaving;
         boolean gone;
 

@@ -65,7 +65,7 @@ class SimulationTest {
         if (replay.isBlank())
             for (String kind : List.of("crash", "torn-write", "disk-loss", "partition", "isolation", "loss", "duplicate",
                                        "reorder", "join", "removal", "leave", "snapshot-transfer",
-                                       "bulk-catch-up"))
+                                       "bulk-catch-up", "bootstrap-by-first-member"))
                 assertTrue(kinds.getOrDefault(kind, 0L) > 0, "no fault of kind " + kind + " was injected: " + kinds);
     }
 

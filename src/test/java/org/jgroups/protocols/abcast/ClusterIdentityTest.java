@@ -42,13 +42,15 @@ class ClusterIdentityTest extends ChannelTestBase {
     }
 
     @Test
-    void theFirstInitialMemberWaitsForAMajorityOfTheInitialMembersBeforeCreatingTheCluster() throws Exception {
+    void theFirstInitialMemberWaitsForAllInitialMembersBeforeCreatingTheCluster() throws Exception {
         JChannel a = start("A", new TestChannels.Recorder(), "A,B,C");
-        Thread.sleep(500);
-        assertNull(uuid(a), "alone, A could be a member that lost its disk while the others are down");
-        assertEquals("[]", ABCAST.find(a).voters());
         JChannel b = start("B", new TestChannels.Recorder(), "A,B,C");
-        TestChannels.waitFor("A bootstrapped and B joined", 20_000, () -> uuid(a) != null && uuid(a).equals(uuid(b)));
+        Thread.sleep(500);
+        assertNull(uuid(a), "without C, A could be a member that lost its disk while C holds the history");
+        assertEquals("[]", ABCAST.find(a).voters());
+        JChannel c = start("C", new TestChannels.Recorder(), "A,B,C");
+        TestChannels.waitFor("A bootstrapped, B and C joined", 20_000,
+                             () -> uuid(a) != null && uuid(a).equals(uuid(b)) && uuid(a).equals(uuid(c)));
         a.send(null, "first".getBytes());
     }
 
@@ -75,8 +77,10 @@ class ClusterIdentityTest extends ChannelTestBase {
         JChannel a2 = start("A", recA, "A,B,C");
         Thread.sleep(500);
         assertNull(uuid(a2), "alone and without a disk, A must not create a new cluster");
-        JChannel b2 = start("B", new TestChannels.Recorder(), "A,B,C");
         start("C", new TestChannels.Recorder(), "A,B,C");
+        Thread.sleep(300);
+        assertNull(uuid(a2), "C belongs to the cluster, so A does not create one; C alone elects no leader to join");
+        JChannel b2 = start("B", new TestChannels.Recorder(), "A,B,C");
         TestChannels.waitFor("A joined the original cluster", 30_000, () -> original.equals(uuid(a2)));
         TestChannels.waitFor("A recovered the whole history", 30_000, () -> recA.size() == 50);
         assertEquals(history, recA.texts());
