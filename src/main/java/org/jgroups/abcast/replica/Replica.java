@@ -48,6 +48,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Restart semantics: each open re-delivers the committed history from the start of the log (index 1, or the
  * snapshot) so an in-memory application rebuilds its state; within one life deliveries have no gap and no duplicate.
+ * Application delivery can be paused at a point between two deliveries ({@link #pauseDelivery}, for a state transfer)
+ * without stopping replication, and resumed after the index an installed state covers ({@link #resumeDelivery}).
  */
 public final class Replica implements AutoCloseable {
     private static final Log log = LogFactory.getLog(Replica.class);
@@ -85,6 +87,14 @@ public final class Replica implements AutoCloseable {
     private String lastLeader;
     private long lastTerm = -1;
 
+    // application delivery (loop thread). appCursor: the last index handed to the application, or covered by a state
+    // it installed. It equals the engine's applied index except while delivery is paused (a state transfer) or
+    // catching up after a pause; the entries in between are then read back from the log, a bounded chunk per round.
+    private long appCursor;
+    private int pauses;
+    private boolean deliveryStuckReported;
+    private final List<PauseRequest> pauseRequests = new ArrayList<>();
+
     private volatile CatchUpHandler catchUpHandler;
     private volatile ReplicaStatus status;
     private volatile String knownLeader;
@@ -92,6 +102,12 @@ public final class Replica implements AutoCloseable {
 
     private record PendingSubmission(CompletableFuture<Delivery> future, int bytes) {
     }
+
+    private record PauseRequest(long minIndex, CompletableFuture<Long> granted) {
+    }
+
+    /** Bytes of committed entries read back from the log per loop round when application delivery catches up. */
+    private static final int DELIVERY_CATCH_UP_BYTES = 1024 * 1024;
 
     /** A submission on its way to the engine; failed explicitly if the replica stops before running it. */
     private final class SubmitEvent implements Runnable {
@@ -152,6 +168,7 @@ public final class Replica implements AutoCloseable {
             dir.close();
             throw e;
         }
+        this.appCursor = engine.appliedIndex();
         publishStatus();
         this.loop = new Thread(this::runLoop, "abcast-loop[" + options.memberId() + "]");
         loop.setDaemon(true);
@@ -285,6 +302,34 @@ public final class Replica implements AutoCloseable {
         enqueue(engine::abandonCatchUp);
     }
 
+    /**
+     * Pauses application delivery at a point between two deliveries, once the application has received every entry
+     * up to at least minIndex. Completes with the last index delivered (the point the application's state then
+     * reflects). Replication, acknowledgements and commits go on meanwhile; the entries committed during the pause
+     * are read back from the log when delivery resumes. Every granted pause must be ended by {@link #resumeDelivery}.
+     * If the returned future is completed by the caller first (e.g. a timeout), no pause is taken.
+     */
+    public CompletableFuture<Long> pauseDelivery(long minIndex) {
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        enqueue(() -> pauseRequests.add(new PauseRequest(minIndex, f)));
+        return f;
+    }
+
+    /**
+     * Ends one pause. If coveredUpTo is above the last delivered index, the application installed a state that
+     * reflects every entry up to it: those entries are skipped, and delivery continues with coveredUpTo + 1.
+     */
+    public void resumeDelivery(long coveredUpTo) {
+        enqueue(() -> {
+            if (pauses > 0) pauses--;
+            if (coveredUpTo > appCursor) {
+                log.info("%s: application state installed at index %d; delivery continues after it (last delivered "
+                         + "before: %d)", options.memberId(), coveredUpTo, appCursor);
+                appCursor = coveredUpTo;
+            }
+        });
+    }
+
     public ReplicaStatus status() {
         return status;
     }
@@ -361,7 +406,7 @@ public final class Replica implements AutoCloseable {
             if (r.hardState() != null) dir.updateTermAndVote(r.hardState().term(), r.hardState().votedFor());
             for (LogWrite w : r.writes()) groupCommit.submit(toLogWrite(w));
             for (PeerMessage m : r.messages()) transport.send(m.to(), WireFormat.encode(m));
-            for (Entry e : r.committed()) deliver(e);
+            for (Entry e : r.committed()) applied(e);
             if (r.catchUpWanted() != null) {
                 CatchUpHandler h = catchUpHandler;
                 if (h != null) h.catchUpWanted(r.catchUpWanted().fromIndex(), r.catchUpWanted().leaderCommitIndex());
@@ -372,6 +417,8 @@ public final class Replica implements AutoCloseable {
                          + "recovery layer", options.memberId(), s.follower(), s.leaderSnapshotIndex() + 1);
             releaseWindow();
         } while (r.moreCommitted());
+        deliverFromLog();
+        grantPauses();
         publishStatus();
     }
 
@@ -381,26 +428,69 @@ public final class Replica implements AutoCloseable {
         return new org.jgroups.abcast.log.LogWrite(w.fromIndex(), records);
     }
 
-    private void deliver(Entry e) {
+    /**
+     * An entry the engine applied (committed, in index order). The application gets it now if its delivery is
+     * current, later from the log if paused or behind, never if a state covered it. Own submissions complete here,
+     * after the application got them when delivery is current (during a state transfer's pause: before).
+     */
+    private void applied(Entry e) {
         if (e.type() == EntryType.CONFIG) {
             log.info("%s: configuration at index %d: %s", options.memberId(), e.index(), e.configuration());
             listener.configurationCommitted(e.index(), e.configuration());
-            return;
         }
-        if (e.type() != EntryType.DATA) return;
-        Delivery d = new Delivery(e.index(), e.term(), e.origin(), e.incarnation(), e.sequence(), e.payload());
-        delivered.incrementAndGet();
-        try {
-            listener.deliver(d);
-        } catch (RuntimeException ex) {
-            log.error("%s: the application threw while delivering index %d: %s", options.memberId(), e.index(), ex);
-        }
-        if (e.origin().equals(options.memberId()) && e.incarnation() == incarnation) {
+        if (pauses == 0 && appCursor == e.index() - 1) deliver(e); // before completing the sender's future
+        if (e.type() == EntryType.DATA && e.origin().equals(options.memberId()) && e.incarnation() == incarnation) {
             PendingSubmission p = pending.remove(e.sequence());
             if (p != null) {
                 freedCount++;
                 freedBytes += p.bytes;
-                p.future.complete(d);
+                p.future.complete(toDelivery(e));
+            }
+        }
+    }
+
+    private static Delivery toDelivery(Entry e) {
+        return new Delivery(e.index(), e.term(), e.origin(), e.incarnation(), e.sequence(), e.payload());
+    }
+
+    private void deliver(Entry e) {
+        appCursor = e.index();
+        if (e.type() != EntryType.DATA) return;
+        delivered.incrementAndGet();
+        try {
+            listener.deliver(toDelivery(e));
+        } catch (RuntimeException ex) {
+            log.error("%s: the application threw while delivering index %d: %s", options.memberId(), e.index(), ex);
+        }
+    }
+
+    /** After a pause: hands the application the entries applied meanwhile, read back from the log, a chunk a round. */
+    private void deliverFromLog() {
+        long applied = engine.appliedIndex();
+        if (pauses > 0 || appCursor >= applied) return;
+        List<Entry> chunk = engine.readCommitted(appCursor + 1, DELIVERY_CATCH_UP_BYTES);
+        if (chunk.isEmpty()) { // cannot happen while compaction stays below the application's delivery point
+            if (deliveryStuckReported) return;
+            deliveryStuckReported = true;
+            log.error("%s: cannot read entries after %d back from the log to deliver them", options.memberId(), appCursor);
+            return;
+        }
+        for (Entry e : chunk) {
+            if (e.index() > applied) break;
+            if (e.index() == appCursor + 1) deliver(e);
+        }
+        if (appCursor < applied) wake(); // more to read: come back after the events queued meanwhile
+    }
+
+    /** Grants the pause requests whose index the application has reached: between two deliveries, on this thread. */
+    private void grantPauses() {
+        if (pauseRequests.isEmpty()) return;
+        for (var it = pauseRequests.iterator(); it.hasNext(); ) {
+            PauseRequest p = it.next();
+            if (p.granted().isDone()) it.remove(); // the requester gave up
+            else if (appCursor >= p.minIndex()) {
+                it.remove();
+                if (p.granted().complete(appCursor)) pauses++;
             }
         }
     }

@@ -2,7 +2,10 @@ package org.jgroups.protocols.abcast;
 
 import org.jgroups.Address;
 import org.jgroups.BytesMessage;
+import org.jgroups.EmptyMessage;
+import org.jgroups.Event;
 import org.jgroups.Message;
+import org.jgroups.StateTransferException;
 import org.jgroups.annotations.MBean;
 import org.jgroups.annotations.ManagedAttribute;
 import org.jgroups.annotations.Property;
@@ -11,17 +14,25 @@ import org.jgroups.abcast.replica.Replica;
 import org.jgroups.conf.AttributeType;
 import org.jgroups.conf.ClassConfigurator;
 import org.jgroups.stack.Protocol;
+import org.jgroups.stack.StateTransferInfo;
 import org.jgroups.util.MessageBatch;
+import org.jgroups.util.StateTransferResult;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -31,6 +42,11 @@ import java.util.concurrent.atomic.LongAdder;
  * protocol fetches the committed history in chunks of {@code chunk_size} from any other member (not only the leader),
  * one request in flight, resuming from the replica's commit index after each chunk and switching member on a
  * failure or timeout. Live traffic continues meanwhile; the leader's stream takes over once the member is close.
+ *
+ * <p>It also provides JGroups state transfer ({@code JChannel.getState}) consistent with the total order: the
+ * requester pauses its application delivery, the provider pauses its own at a delivery point i at least as far and
+ * takes the application's state there ({@code Receiver.getState}), the requester installs it ({@code setState}) and
+ * its delivery resumes with i + 1, read from its log. Replication goes on during the pauses. See docs/abcast.md.
  *
  * <p>Sits directly above ABCAST in the stack. Its messages are OOB unicasts, which ABCAST passes through.
  */
@@ -62,7 +78,15 @@ public class RECOVERY extends Protocol {
     protected ExecutorService server;
 
     protected final LongAdder chunks_served = new LongAdder(), bytes_served = new LongAdder(),
-        requests_shed = new LongAdder(), bad_headers = new LongAdder();
+        requests_shed = new LongAdder(), bad_headers = new LongAdder(), states_served = new LongAdder(),
+        state_bytes_served = new LongAdder(), states_installed = new LongAdder();
+
+    /** State transfers this member requested and is receiving, by request id. */
+    protected final Map<Long, StateAssembly> state_requests = new ConcurrentHashMap<>();
+    /** State requests being served: each holds an application state in memory, so they are bounded. */
+    protected final AtomicInteger states_serving = new AtomicInteger();
+    protected static final int MAX_CONCURRENT_STATES_SERVED = 2;
+    protected volatile String last_state_transfer = "-";
 
     @Override
     public void init() throws Exception {
@@ -80,6 +104,26 @@ public class RECOVERY extends Protocol {
             t.setDaemon(true);
             return t;
         }, (r, ex) -> requests_shed.increment());
+    }
+
+    /** Tells the channel that state transfer is supported: JChannel.getState() then sends GET_STATE down to us. */
+    @Override
+    public void start() throws Exception {
+        super.start();
+        up_prot.up(new Event(Event.CONFIG, Map.of("state_transfer", Boolean.TRUE)));
+    }
+
+    @Override
+    public Object down(Event evt) {
+        if (evt.getType() == Event.GET_STATE) {
+            StateTransferInfo info = evt.getArg();
+            long timeout = info.timeout > 0 ? info.timeout : TimeUnit.DAYS.toMillis(1);
+            Thread t = new Thread(() -> fetchState(info.target, timeout), "abcast-state-request");
+            t.setDaemon(true);
+            t.start();
+            return null;
+        }
+        return down_prot.down(evt);
     }
 
     @Override
@@ -136,8 +180,210 @@ public class RECOVERY extends Protocol {
                 CompletableFuture<byte[]> f = requests.remove(h.requestId());
                 if (f != null) f.complete(payload(msg));
             }
+            case RecoveryHeader.STATE_REQUEST -> serveStateAsync(msg.getSrc(), h);
+            case RecoveryHeader.STATE_CHUNK -> {
+                StateAssembly a = state_requests.get(h.requestId());
+                if (a != null) a.add(h, payload(msg));
+            }
+            case RecoveryHeader.STATE_ERROR -> {
+                StateAssembly a = state_requests.get(h.requestId());
+                if (a != null)
+                    a.done.completeExceptionally(new StateTransferException(new String(payload(msg), StandardCharsets.UTF_8)));
+            }
             default -> bad_headers.increment();
         }
+    }
+
+    // ------------------------------------------------------------------ state transfer: the requester
+
+    /** A state taken at a delivery point: it reflects every entry up to and including index, and nothing after. */
+    protected record IndexedState(long index, byte[] data) {
+    }
+
+    /** The chunks of one requested state, put together (OOB chunks may arrive in any order). */
+    protected static final class StateAssembly {
+        final CompletableFuture<IndexedState> done = new CompletableFuture<>();
+        private byte[] buf;
+        private long index = -1, received;
+
+        synchronized void add(RecoveryHeader h, byte[] part) {
+            if (buf == null) {
+                if (h.total() > Integer.MAX_VALUE - 16) {
+                    done.completeExceptionally(new StateTransferException("state of " + h.total() + " bytes is too large"));
+                    return;
+                }
+                buf = new byte[(int) h.total()];
+                index = h.fromIndex();
+            }
+            if (h.fromIndex() != index || h.total() != buf.length || (long) h.maxBytes() + part.length > buf.length) {
+                done.completeExceptionally(new StateTransferException("inconsistent state chunk " + h));
+                return;
+            }
+            System.arraycopy(part, 0, buf, h.maxBytes(), part.length);
+            received += part.length;
+            if (received == buf.length) done.complete(new IndexedState(index, buf));
+        }
+    }
+
+    /**
+     * Runs one JChannel.getState(): pause this member's application delivery at its current point c, get the state of
+     * the target at a delivery point i >= c, hand it to the application (setState), resume delivery with i + 1. On any
+     * failure delivery resumes with c + 1, as if getState() had not been called, and getState() throws.
+     */
+    protected void fetchState(Address target, long timeoutMillis) {
+        // Give up a little before JChannel does, so that getState() reports why rather than a bare timeout.
+        long start = System.nanoTime(), deadline = start + TimeUnit.MILLISECONDS.toNanos(timeoutMillis * 9 / 10);
+        Replica rep = localReplica();
+        Throwable failure = null;
+        if (rep == null) {
+            failure = new StateTransferException("ABCAST is not running at " + local_addr + ": connect the channel first");
+        } else if (target == null) {
+            failure = new StateTransferException("no member to get the state from");
+        } else {
+            long pausedAt;
+            try {
+                pausedAt = awaitPause(rep, 0, timeoutMillis);
+            } catch (TimeoutException e) {
+                pausedAt = -1;
+                failure = new StateTransferException("delivery at " + local_addr + " could not be paused within "
+                                                     + timeoutMillis + " ms");
+            }
+            if (pausedAt >= 0) {
+                long covered = pausedAt;
+                try {
+                    // the provider may wait for its delivery point for most of the time left, then says why not
+                    IndexedState st = requestState(target, pausedAt, remainingMillis(deadline) * 3 / 4)
+                        .get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+                    // JChannel calls Receiver.setState on this thread; delivery is paused, so no receive() interleaves
+                    up_prot.up(new Event(Event.STATE_TRANSFER_INPUTSTREAM, new ByteArrayInputStream(st.data())));
+                    covered = st.index();
+                    states_installed.increment();
+                    last_state_transfer = String.format("state at index %d, %d bytes, from %s in %d ms", st.index(),
+                                                        st.data().length, target,
+                                                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                    log.info("%s: installed the %s (this member had delivered up to %d)", local_addr,
+                             last_state_transfer, pausedAt);
+                } catch (ExecutionException e) {
+                    failure = e.getCause();
+                } catch (TimeoutException e) {
+                    failure = new StateTransferException("no state from " + target + " within " + timeoutMillis * 9 / 10
+                                                         + " ms (is it connected, with ABCAST and RECOVERY in its stack?)");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    failure = e;
+                } catch (Throwable t) { // the application's setState failed
+                    failure = t.getCause() != null ? t.getCause() : t;
+                } finally {
+                    rep.resumeDelivery(covered);
+                }
+            }
+        }
+        if (failure != null) log.warn("%s: state transfer from %s failed: %s", local_addr, target, failure.getMessage());
+        up_prot.up(new Event(Event.STATE_TRANSFER_INPUTSTREAM_CLOSED,
+                             failure == null ? new StateTransferResult() : new StateTransferResult(failure)));
+    }
+
+    /** Asks target for its application state at a delivery point at or after minIndex. */
+    protected CompletableFuture<IndexedState> requestState(Address target, long minIndex, long waitMillis) {
+        long rid = requestIds.incrementAndGet();
+        StateAssembly a = new StateAssembly();
+        state_requests.put(rid, a);
+        a.done.whenComplete((r, e) -> state_requests.remove(rid));
+        down_prot.down(new EmptyMessage(target).putHeader(id, RecoveryHeader.stateRequest(rid, minIndex, waitMillis))
+                           .setFlag(Message.Flag.OOB));
+        return a.done;
+    }
+
+    /** Pauses application delivery at or after minIndex; returns the delivery point. Nothing stays paused on timeout. */
+    protected static long awaitPause(Replica rep, long minIndex, long timeoutMillis) throws TimeoutException {
+        CompletableFuture<Long> f = rep.pauseDelivery(minIndex);
+        try {
+            return f.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            if (f.cancel(false) || f.isCompletedExceptionally()) throw new TimeoutException();
+            return f.join(); // granted just as we gave up: it is ours to resume
+        }
+    }
+
+    private static long remainingMillis(long deadlineNanos) {
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+    }
+
+    protected Replica localReplica() {
+        ReplicaHandle h = abcast.replica;
+        return h == null ? null : h.replica();
+    }
+
+    // ------------------------------------------------------------------ state transfer: the provider
+
+    protected void serveStateAsync(Address requester, RecoveryHeader h) {
+        if (requester == null) return;
+        if (states_serving.incrementAndGet() > MAX_CONCURRENT_STATES_SERVED) {
+            states_serving.decrementAndGet();
+            sendStateError(requester, h.requestId(), local_addr + " is busy serving other state transfers; retry");
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                serveState(requester, h);
+            } finally {
+                states_serving.decrementAndGet();
+            }
+        }, "abcast-state-provider");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
+     * Pauses this member's application delivery at a point i at or after the requester's, takes the application's
+     * state there (Receiver.getState, off the replica's loop, which keeps replicating), resumes, and sends the state.
+     */
+    protected void serveState(Address requester, RecoveryHeader h) {
+        Replica rep = localReplica();
+        if (rep == null) {
+            sendStateError(requester, h.requestId(), "ABCAST is not running at " + local_addr);
+            return;
+        }
+        long at;
+        try {
+            at = awaitPause(rep, h.fromIndex(), h.total());
+        } catch (TimeoutException e) {
+            sendStateError(requester, h.requestId(), local_addr + " had not delivered up to index " + h.fromIndex()
+                                                     + " within " + h.total() + " ms");
+            return;
+        }
+        byte[] state;
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            up_prot.up(new Event(Event.STATE_TRANSFER_OUTPUTSTREAM, out)); // JChannel calls Receiver.getState(out)
+            state = out.toByteArray();
+        } catch (Throwable t) {
+            Throwable cause = t.getCause() != null ? t.getCause() : t;
+            sendStateError(requester, h.requestId(), "the application at " + local_addr + " cannot provide its state "
+                                                     + "(Receiver.getState): " + cause);
+            return;
+        } finally {
+            rep.resumeDelivery(at);
+        }
+        int off = 0;
+        do {
+            int n = Math.min(chunk_size, state.length - off);
+            down_prot.down(new BytesMessage(requester, state, off, n)
+                               .putHeader(id, RecoveryHeader.stateChunk(h.requestId(), at, off, state.length))
+                               .setFlag(Message.Flag.OOB));
+            off += n;
+        } while (off < state.length);
+        states_served.increment();
+        state_bytes_served.add(state.length);
+        log.info("%s: served the application state at index %d (%d bytes) to %s", local_addr, at, state.length,
+                 requester);
+    }
+
+    protected void sendStateError(Address requester, long requestId, String why) {
+        log.warn("%s: state request from %s refused: %s", local_addr, requester, why);
+        down_prot.down(new BytesMessage(requester, why.getBytes(StandardCharsets.UTF_8))
+                           .putHeader(id, RecoveryHeader.stateError(requestId)).setFlag(Message.Flag.OOB));
     }
 
     protected void serve(Address requester, RecoveryHeader h) {
@@ -204,6 +450,26 @@ public class RECOVERY extends Protocol {
     @ManagedAttribute(description = "Fetch requests dropped because the server queue was full")
     public long getRequestsShed() {
         return requests_shed.sum();
+    }
+
+    @ManagedAttribute(description = "Application states served to members calling JChannel.getState()")
+    public long getStatesServed() {
+        return states_served.sum();
+    }
+
+    @ManagedAttribute(description = "Bytes of application state served", type = AttributeType.BYTES)
+    public long getStateBytesServed() {
+        return state_bytes_served.sum();
+    }
+
+    @ManagedAttribute(description = "Application states this member installed through JChannel.getState()")
+    public long getStatesInstalled() {
+        return states_installed.sum();
+    }
+
+    @ManagedAttribute(description = "The last state this member installed: index, size, provider, duration")
+    public String getLastStateTransfer() {
+        return last_state_transfer;
     }
 
     @ManagedAttribute(description = "Messages with a malformed RECOVERY header, dropped")
