@@ -23,6 +23,9 @@ import org.jgroups.abcast.log.GroupCommitOptions;
 import org.jgroups.abcast.log.LogOptions;
 import org.jgroups.abcast.log.LogRecord;
 import org.jgroups.abcast.log.Metadata;
+import org.jgroups.abcast.log.SegmentedLog;
+import org.jgroups.abcast.log.Snapshot;
+import org.jgroups.abcast.log.StorageCorruptedException;
 import org.jgroups.logging.Log;
 import org.jgroups.logging.LogFactory;
 
@@ -31,6 +34,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -94,6 +98,16 @@ public final class Replica implements AutoCloseable {
     private int pauses;
     private boolean deliveryStuckReported;
     private final List<PauseRequest> pauseRequests = new ArrayList<>();
+    /** A snapshot installed while delivery was paused: handed to the application when the pause ends. */
+    private StoredSnapshot pendingAppState;
+    /** The local snapshot the log starts after, handed to the application before the first delivery. */
+    private StoredSnapshot startState;
+
+    // compaction (loop thread; the handler and interval are set once by the recovery layer)
+    private volatile SnapshotHandler snapshotHandler;
+    private volatile long snapshotInterval;
+    private long snapshotIndex, snapshotRetryAfter;
+    private boolean snapshotBusy;
 
     private volatile CatchUpHandler catchUpHandler;
     private volatile ReplicaStatus status;
@@ -103,7 +117,11 @@ public final class Replica implements AutoCloseable {
     private record PendingSubmission(CompletableFuture<Delivery> future, int bytes) {
     }
 
-    private record PauseRequest(long minIndex, CompletableFuture<Long> granted) {
+    /** A pause at the first delivery point >= minIndex (index), or at one where the engine is there too (snapshot). */
+    private record PauseRequest(long minIndex, CompletableFuture<Long> index, CompletableFuture<SnapshotMeta> snapshot) {
+        boolean abandoned() {
+            return index != null ? index.isDone() : snapshot.isDone();
+        }
     }
 
     /** Bytes of committed entries read back from the log per loop round when application delivery catches up. */
@@ -139,6 +157,8 @@ public final class Replica implements AutoCloseable {
             dir.log().force(); // what recovery found on disk is durable from now on
             bootstrapIfFirst(meta);
             meta = dir.metadata();
+            this.startState = loadSnapshot(dir);
+            SnapshotMeta start = startState != null ? startState.meta() : SnapshotMeta.NONE;
             EngineOptions eo = EngineOptions.defaults(options.memberId(), storageId, incarnation)
                 .withTiming(options.electionTicks(), options.heartbeatTicks(),
                             Math.max(options.electionTicks(), 2 * options.heartbeatTicks() + 1))
@@ -150,7 +170,7 @@ public final class Replica implements AutoCloseable {
                 .withBulkCatchUp(options.bulkCatchUpEntries())
                 .withFaultRemoval(options.faultTicks(), options.minVoters());
             this.engine = new Engine(eo, new DurableLogReader(dir.log()), new HardState(meta.currentTerm(), meta.votedFor()),
-                                     SnapshotMeta.NONE);
+                                     start);
             this.groupCommit = GroupCommitLog.start(dir.log(), GroupCommitOptions.defaults().withFsync(options.fsync()),
                                                     new DurabilityListener() {
                                                         @Override
@@ -169,6 +189,7 @@ public final class Replica implements AutoCloseable {
             throw e;
         }
         this.appCursor = engine.appliedIndex();
+        this.snapshotIndex = engine.firstIndex() - 1;
         publishStatus();
         this.loop = new Thread(this::runLoop, "abcast-loop[" + options.memberId() + "]");
         loop.setDaemon(true);
@@ -198,6 +219,33 @@ public final class Replica implements AutoCloseable {
         dir.updateTermAndVote(1, null);
         log.info("%s: bootstrapped a new cluster '%s' with itself as the first voter", options.memberId(),
                  options.clusterName());
+    }
+
+    /**
+     * The newest snapshot, if the log starts after one. A crash between writing a snapshot and compacting (or
+     * replacing) the log below it is finished here.
+     */
+    private static StoredSnapshot loadSnapshot(DataDirectory dir) throws IOException {
+        Optional<Snapshot> latest = dir.snapshots().latest();
+        SegmentedLog l = dir.log();
+        long compacted = l.compactionPoint().index();
+        if (latest.isEmpty() || latest.get().index() < compacted) {
+            if (compacted == 0) return null;
+            throw new StorageCorruptedException("The log in " + l.directory() + " is compacted up to index " + compacted
+                                                + " but there is no readable snapshot at or after it in "
+                                                + dir.snapshots().directory() + ". Move the data directory aside and "
+                                                + "restart the member empty: it recovers from its peers");
+        }
+        Snapshot snap = latest.get();
+        StoredSnapshot s;
+        try {
+            s = StoredSnapshot.decode(snap.data());
+        } catch (Codec.MalformedException e) {
+            throw new StorageCorruptedException("The snapshot at index " + snap.index() + " in "
+                                                + dir.snapshots().directory() + " cannot be decoded: " + e.getMessage());
+        }
+        if (snap.index() > compacted) l.replaceBySnapshot(snap.index(), snap.term());
+        return s;
     }
 
     // ------------------------------------------------------------------ inputs (any thread)
@@ -311,8 +359,115 @@ public final class Replica implements AutoCloseable {
      */
     public CompletableFuture<Long> pauseDelivery(long minIndex) {
         CompletableFuture<Long> f = new CompletableFuture<>();
-        enqueue(() -> pauseRequests.add(new PauseRequest(minIndex, f)));
+        enqueue(() -> pauseRequests.add(new PauseRequest(minIndex, f, null)));
         return f;
+    }
+
+    /**
+     * Like {@link #pauseDelivery}, at a point where the application and the engine are at the same index: completes
+     * with the engine's state there, for a snapshot together with the application's state taken during the pause.
+     */
+    public CompletableFuture<SnapshotMeta> pauseForSnapshot() {
+        CompletableFuture<SnapshotMeta> f = new CompletableFuture<>();
+        enqueue(() -> pauseRequests.add(new PauseRequest(0, null, f)));
+        return f;
+    }
+
+    /** Turns compaction on: the handler is asked for a snapshot every interval delivered entries (0: never). */
+    public void setSnapshotHandler(SnapshotHandler handler, long interval) {
+        this.snapshotHandler = handler;
+        this.snapshotInterval = interval;
+    }
+
+    /**
+     * Stores a snapshot (the engine's state from {@link #pauseForSnapshot} and the application's state taken in that
+     * pause) durably, then compacts the log up to its index. Called off the loop thread; the file write happens here.
+     */
+    public void saveSnapshot(SnapshotMeta meta, byte[] appState) throws IOException {
+        try {
+            dir.snapshots().write(meta.index(), meta.term(), new StoredSnapshot(meta, appState).encode());
+        } catch (IOException | RuntimeException e) {
+            snapshotFailed();
+            throw e;
+        }
+        enqueue(() -> {
+            try {
+                groupCommit.compact(meta.index(), meta.term());
+            } catch (IOException | InterruptedException e) {
+                fail(e);
+                return;
+            }
+            snapshotIndex = Math.max(snapshotIndex, meta.index());
+            snapshotBusy = false;
+            log.info("%s: snapshot at index %d (%d bytes of application state); log compacted up to it",
+                     options.memberId(), meta.index(), appState.length);
+        });
+    }
+
+    /** No snapshot this time (e.g. the application provides no state): try again after another interval. */
+    public void snapshotFailed() {
+        enqueue(() -> {
+            snapshotBusy = false;
+            snapshotRetryAfter = appCursor;
+        });
+    }
+
+    /** The newest stored snapshot (encoded {@link StoredSnapshot}), for a member that needs it. Any thread. */
+    public Optional<Snapshot> latestSnapshot() throws IOException {
+        return dir.snapshots().latest();
+    }
+
+    /**
+     * Installs a snapshot fetched from another member (an encoded {@link StoredSnapshot}): if the engine adopts it,
+     * the snapshot is stored, the log replaced by it and the application's state by its state. Completes with
+     * whether it was adopted (false: the log already holds that prefix); exceptionally if malformed.
+     */
+    public CompletableFuture<Boolean> installSnapshot(byte[] stored) {
+        CompletableFuture<Boolean> f = new CompletableFuture<>();
+        StoredSnapshot s;
+        try {
+            s = StoredSnapshot.decode(stored);
+        } catch (Codec.MalformedException e) {
+            malformed.incrementAndGet();
+            f.completeExceptionally(e);
+            return f;
+        }
+        enqueue(() -> {
+            if (!engine.installSnapshot(s.meta())) {
+                f.complete(false);
+                return;
+            }
+            try { // the snapshot is durable before the log goes; a crash in between is finished at the next start
+                dir.snapshots().write(s.index(), s.meta().term(), stored);
+                groupCommit.replaceBySnapshot(s.index(), s.meta().term());
+            } catch (IOException | InterruptedException e) {
+                fail(e);
+                f.completeExceptionally(e);
+                return;
+            }
+            snapshotIndex = Math.max(snapshotIndex, s.index());
+            log.info("%s: installed a snapshot at index %d (%d bytes of application state)", options.memberId(),
+                     s.index(), s.appState().length);
+            handToApplication(s);
+            f.complete(true);
+        });
+        return f;
+    }
+
+    /** The application's state becomes the snapshot's, unless it already reflects that index; not during a pause. */
+    private void handToApplication(StoredSnapshot s) {
+        if (s.index() <= appCursor) return;
+        if (pauses > 0) {
+            if (pendingAppState == null || pendingAppState.index() < s.index()) pendingAppState = s;
+            return;
+        }
+        appCursor = s.index();
+        try {
+            listener.installState(s.index(), s.appState());
+        } catch (RuntimeException ex) {
+            log.error("%s: the application failed to install the state at index %d: %s", options.memberId(),
+                      s.index(), ex);
+        }
     }
 
     /**
@@ -326,6 +481,11 @@ public final class Replica implements AutoCloseable {
                 log.info("%s: application state installed at index %d; delivery continues after it (last delivered "
                          + "before: %d)", options.memberId(), coveredUpTo, appCursor);
                 appCursor = coveredUpTo;
+            }
+            if (pauses == 0 && pendingAppState != null) {
+                StoredSnapshot p = pendingAppState;
+                pendingAppState = null;
+                handToApplication(p);
             }
         });
     }
@@ -370,6 +530,16 @@ public final class Replica implements AutoCloseable {
     // ------------------------------------------------------------------ the event loop
 
     private void runLoop() {
+        if (startState != null) { // before the first delivery: the application's state at the log's start
+            log.info("%s: starting from the local snapshot at index %d (%d bytes of application state)",
+                     options.memberId(), startState.index(), startState.appState().length);
+            try {
+                listener.installState(startState.index(), startState.appState());
+            } catch (RuntimeException ex) {
+                log.error("%s: the application failed to install the snapshot's state: %s", options.memberId(), ex);
+            }
+            startState = null;
+        }
         long tickNanos = TimeUnit.MILLISECONDS.toNanos(options.tickMillis());
         long nextTick = System.nanoTime() + tickNanos;
         try {
@@ -412,13 +582,17 @@ public final class Replica implements AutoCloseable {
                 if (h != null) h.catchUpWanted(r.catchUpWanted().fromIndex(), r.catchUpWanted().leaderCommitIndex());
                 else engine.abandonCatchUp();
             }
-            for (SnapshotNeeded s : r.snapshotsNeeded())
-                log.warn("%s: %s needs entries before %d, which were compacted; snapshot transfer comes with the "
-                         + "recovery layer", options.memberId(), s.follower(), s.leaderSnapshotIndex() + 1);
+            for (SnapshotNeeded s : r.snapshotsNeeded()) {
+                SnapshotHandler h = snapshotHandler;
+                if (h != null) h.snapshotNeeded(s.follower());
+                else log.warn("%s: %s needs entries before %d, which were compacted, and no recovery layer can send "
+                              + "it the snapshot", options.memberId(), s.follower(), s.leaderSnapshotIndex() + 1);
+            }
             releaseWindow();
         } while (r.moreCommitted());
         deliverFromLog();
         grantPauses();
+        maybeSnapshot();
         publishStatus();
     }
 
@@ -487,12 +661,27 @@ public final class Replica implements AutoCloseable {
         if (pauseRequests.isEmpty()) return;
         for (var it = pauseRequests.iterator(); it.hasNext(); ) {
             PauseRequest p = it.next();
-            if (p.granted().isDone()) it.remove(); // the requester gave up
-            else if (appCursor >= p.minIndex()) {
+            if (p.abandoned()) {
+                it.remove(); // the requester gave up
+            } else if (p.snapshot() != null) {
+                if (appCursor != engine.appliedIndex()) continue;
                 it.remove();
-                if (p.granted().complete(appCursor)) pauses++;
+                if (p.snapshot().complete(engine.snapshotAtApplied())) pauses++;
+            } else if (appCursor >= p.minIndex()) {
+                it.remove();
+                if (p.index().complete(appCursor)) pauses++;
             }
         }
+    }
+
+    /** Asks for a snapshot every snapshotInterval delivered entries, one at a time. */
+    private void maybeSnapshot() {
+        long interval = snapshotInterval;
+        SnapshotHandler h = snapshotHandler;
+        if (interval <= 0 || h == null || snapshotBusy || appCursor - Math.max(snapshotIndex, snapshotRetryAfter) < interval)
+            return;
+        snapshotBusy = true;
+        h.snapshotDue();
     }
 
     /** Frees window space for the submissions committed in this round: one lock and one wake-up per round. */

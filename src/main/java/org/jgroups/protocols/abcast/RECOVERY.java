@@ -9,8 +9,11 @@ import org.jgroups.StateTransferException;
 import org.jgroups.annotations.MBean;
 import org.jgroups.annotations.ManagedAttribute;
 import org.jgroups.annotations.Property;
+import org.jgroups.abcast.core.SnapshotMeta;
+import org.jgroups.abcast.log.Snapshot;
 import org.jgroups.abcast.replica.BulkCatchUp;
 import org.jgroups.abcast.replica.Replica;
+import org.jgroups.abcast.replica.SnapshotHandler;
 import org.jgroups.conf.AttributeType;
 import org.jgroups.conf.ClassConfigurator;
 import org.jgroups.stack.Protocol;
@@ -24,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +36,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -70,6 +75,11 @@ public class RECOVERY extends Protocol {
         writable = false)
     protected long request_timeout = 5_000;
 
+    @Property(description = "Compaction: every this many delivered entries, take the application's state "
+        + "(Receiver.getState) at a delivery point, store it durably as a snapshot and delete the log below it. The "
+        + "application must implement getState and setState. 0 (default): keep the whole history", writable = false)
+    protected long snapshot_interval;
+
     protected ABCAST abcast;
     protected volatile BulkCatchUp catchUp;
     protected final Map<Long, CompletableFuture<byte[]>> requests = new ConcurrentHashMap<>();
@@ -91,9 +101,9 @@ public class RECOVERY extends Protocol {
     @Override
     public void init() throws Exception {
         super.init();
-        if (bulk_catch_up_entries < 1 || chunk_size < 1024 || request_timeout < 1)
+        if (bulk_catch_up_entries < 1 || chunk_size < 1024 || request_timeout < 1 || snapshot_interval < 0)
             throw new IllegalArgumentException("RECOVERY: bulk_catch_up_entries must be >= 1, chunk_size >= 1024, "
-                                               + "request_timeout >= 1");
+                                               + "request_timeout >= 1, snapshot_interval >= 0");
         abcast = getProtocolStack().findProtocol(ABCAST.class);
         if (abcast == null || abcast.getUpProtocol() != this)
             throw new IllegalStateException("RECOVERY must sit directly above ABCAST in the stack");
@@ -138,6 +148,7 @@ public class RECOVERY extends Protocol {
                                         chunk_size, request_timeout);
         catchUp = c;
         replica.setCatchUpHandler(c);
+        replica.setSnapshotHandler(new Snapshots(), snapshot_interval);
     }
 
     /** Asks a member for a chunk; completes with the encoded entries or fails after request_timeout. */
@@ -185,6 +196,8 @@ public class RECOVERY extends Protocol {
                 StateAssembly a = state_requests.get(h.requestId());
                 if (a != null) a.add(h, payload(msg));
             }
+            case RecoveryHeader.SNAPSHOT_OFFER -> fetchSnapshotAsync(msg.getSrc());
+            case RecoveryHeader.SNAPSHOT_REQUEST -> serveSnapshot(msg.getSrc(), h);
             case RecoveryHeader.STATE_ERROR -> {
                 StateAssembly a = state_requests.get(h.requestId());
                 if (a != null)
@@ -204,7 +217,20 @@ public class RECOVERY extends Protocol {
     protected static final class StateAssembly {
         final CompletableFuture<IndexedState> done = new CompletableFuture<>();
         private byte[] buf;
-        private long index = -1, received;
+        private long index = -1;
+        private volatile long received;
+
+        /** Waits for the whole state as long as chunks keep coming: fails after idleMillis without one. */
+        IndexedState await(long idleMillis) throws ExecutionException, InterruptedException, TimeoutException {
+            for (long seen = -1; ; ) {
+                try {
+                    return done.get(idleMillis, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    if (received == seen) throw e;
+                    seen = received;
+                }
+            }
+        }
 
         synchronized void add(RecoveryHeader h, byte[] part) {
             if (buf == null) {
@@ -296,7 +322,11 @@ public class RECOVERY extends Protocol {
 
     /** Pauses application delivery at or after minIndex; returns the delivery point. Nothing stays paused on timeout. */
     protected static long awaitPause(Replica rep, long minIndex, long timeoutMillis) throws TimeoutException {
-        CompletableFuture<Long> f = rep.pauseDelivery(minIndex);
+        return awaitGrant(rep.pauseDelivery(minIndex), timeoutMillis);
+    }
+
+    /** Waits for a pause to be granted; on timeout withdraws the request, or keeps the pause if granted meanwhile. */
+    protected static <T> T awaitGrant(CompletableFuture<T> f, long timeoutMillis) throws TimeoutException {
         try {
             return f.get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
@@ -355,29 +385,43 @@ public class RECOVERY extends Protocol {
         }
         byte[] state;
         try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            up_prot.up(new Event(Event.STATE_TRANSFER_OUTPUTSTREAM, out)); // JChannel calls Receiver.getState(out)
-            state = out.toByteArray();
-        } catch (Throwable t) {
-            Throwable cause = t.getCause() != null ? t.getCause() : t;
+            state = applicationState();
+        } catch (Exception e) {
             sendStateError(requester, h.requestId(), "the application at " + local_addr + " cannot provide its state "
-                                                     + "(Receiver.getState): " + cause);
+                                                     + "(Receiver.getState): " + e.getMessage());
             return;
         } finally {
             rep.resumeDelivery(at);
         }
-        int off = 0;
-        do {
-            int n = Math.min(chunk_size, state.length - off);
-            down_prot.down(new BytesMessage(requester, state, off, n)
-                               .putHeader(id, RecoveryHeader.stateChunk(h.requestId(), at, off, state.length))
-                               .setFlag(Message.Flag.OOB));
-            off += n;
-        } while (off < state.length);
+        sendChunks(requester, h.requestId(), at, state);
         states_served.increment();
         state_bytes_served.add(state.length);
         log.info("%s: served the application state at index %d (%d bytes) to %s", local_addr, at, state.length,
                  requester);
+    }
+
+    /** The application's state, taken now (delivery must be paused): JChannel calls Receiver.getState. */
+    protected byte[] applicationState() throws Exception {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            up_prot.up(new Event(Event.STATE_TRANSFER_OUTPUTSTREAM, out));
+            return out.toByteArray();
+        } catch (Throwable t) {
+            Throwable cause = t.getCause() != null ? t.getCause() : t;
+            throw new Exception(String.valueOf(cause), cause);
+        }
+    }
+
+    /** Sends a state (or snapshot) taken at index in chunks of chunk_size; at least one chunk, even when empty. */
+    protected void sendChunks(Address requester, long requestId, long index, byte[] data) {
+        int off = 0;
+        do {
+            int n = Math.min(chunk_size, data.length - off);
+            down_prot.down(new BytesMessage(requester, data, off, n)
+                               .putHeader(id, RecoveryHeader.stateChunk(requestId, index, off, data.length))
+                               .setFlag(Message.Flag.OOB));
+            off += n;
+        } while (off < data.length);
     }
 
     protected void sendStateError(Address requester, long requestId, String why) {
@@ -405,7 +449,161 @@ public class RECOVERY extends Protocol {
         return off == 0 && len == a.length ? a : Arrays.copyOfRange(a, off, off + len);
     }
 
+    // ------------------------------------------------------------------ compaction and snapshot transfer
+
+    protected final AtomicBoolean snapshot_fetch_running = new AtomicBoolean();
+    protected final LongAdder snapshots_taken = new LongAdder(), snapshots_installed = new LongAdder(),
+        snapshots_served = new LongAdder();
+    protected volatile String last_snapshot = "-", last_snapshot_transfer = "-";
+    protected volatile boolean no_state_reported;
+
+    /** The replica's snapshot handler: takes snapshots, offers them to members that need them. */
+    protected class Snapshots implements SnapshotHandler {
+        @Override
+        public void snapshotDue() {
+            Thread t = new Thread(RECOVERY.this::takeSnapshot, "abcast-snapshot");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        @Override
+        public void snapshotNeeded(String member) {
+            Address dest = abcast.members.route(member);
+            if (dest == null) return; // asked again while the member stays behind
+            down_prot.down(new EmptyMessage(dest).putHeader(id, RecoveryHeader.snapshotOffer()).setFlag(Message.Flag.OOB));
+        }
+    }
+
+    /**
+     * Takes a snapshot: pauses application delivery where the engine is at the same index i, takes the application's
+     * state there (off the replica's loop), resumes, stores both durably and compacts the log up to i.
+     */
+    protected void takeSnapshot() {
+        Replica rep = localReplica();
+        if (rep == null) return;
+        long start = System.nanoTime();
+        SnapshotMeta meta;
+        try {
+            meta = awaitGrant(rep.pauseForSnapshot(), Math.max(30_000, request_timeout));
+        } catch (TimeoutException e) {
+            rep.snapshotFailed();
+            return;
+        }
+        byte[] state;
+        try {
+            state = applicationState();
+        } catch (Exception e) {
+            rep.resumeDelivery(meta.index());
+            rep.snapshotFailed();
+            if (!no_state_reported) {
+                no_state_reported = true;
+                log.warn("%s: snapshot_interval=%d but the application provides no state, so the log is not "
+                         + "compacted: %s", local_addr, snapshot_interval, e.getMessage());
+            }
+            return;
+        }
+        rep.resumeDelivery(meta.index());
+        try {
+            rep.saveSnapshot(meta, state);
+        } catch (Exception e) {
+            log.error("%s: storing the snapshot at index %d failed: %s", local_addr, meta.index(), e);
+            return;
+        }
+        snapshots_taken.increment();
+        last_snapshot = String.format("index %d, %d bytes of application state, taken and stored in %d ms",
+                                      meta.index(), state.length,
+                                      TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    }
+
+    /** The leader offered its snapshot: fetch it from the leader and install it (one transfer at a time). */
+    protected void fetchSnapshotAsync(Address from) {
+        if (from == null || !snapshot_fetch_running.compareAndSet(false, true)) return;
+        Thread t = new Thread(() -> {
+            try {
+                fetchSnapshot(from);
+            } finally {
+                snapshot_fetch_running.set(false);
+            }
+        }, "abcast-snapshot-fetch");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    protected void fetchSnapshot(Address from) {
+        Replica rep = localReplica();
+        if (rep == null) return;
+        long start = System.nanoTime(), rid = requestIds.incrementAndGet();
+        StateAssembly a = new StateAssembly();
+        state_requests.put(rid, a);
+        a.done.whenComplete((r, e) -> state_requests.remove(rid));
+        log.info("%s: fetching the snapshot of %s (this member needs entries it compacted)", local_addr, from);
+        down_prot.down(new EmptyMessage(from).putHeader(id, RecoveryHeader.snapshotRequest(rid)).setFlag(Message.Flag.OOB));
+        try {
+            IndexedState st = a.await(request_timeout);
+            boolean adopted = rep.installSnapshot(st.data()).get(Math.max(30_000, request_timeout), TimeUnit.MILLISECONDS);
+            if (!adopted) return;
+            snapshots_installed.increment();
+            last_snapshot_transfer = String.format("snapshot at index %d, %d bytes, from %s in %d ms", st.index(),
+                                                   st.data().length, from,
+                                                   TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            log.info("%s: installed the %s", local_addr, last_snapshot_transfer);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            a.done.cancel(false);
+            log.warn("%s: fetching the snapshot of %s failed (the leader offers it again): %s", local_addr, from,
+                     e instanceof ExecutionException ? e.getCause() : "no chunk for " + request_timeout + " ms");
+        }
+    }
+
+    /** Sends this member's newest snapshot, read from its data directory, in chunks. */
+    protected void serveSnapshot(Address requester, RecoveryHeader h) {
+        Replica rep = localReplica();
+        if (requester == null || rep == null) return; // the requester gives up; the leader offers again
+        server.execute(() -> {
+            Optional<Snapshot> s;
+            try {
+                s = rep.latestSnapshot();
+            } catch (Exception e) {
+                s = Optional.empty();
+            }
+            if (s.isEmpty()) {
+                sendStateError(requester, h.requestId(), local_addr + " has no snapshot");
+                return;
+            }
+            sendChunks(requester, h.requestId(), s.get().index(), s.get().data());
+            snapshots_served.increment();
+            log.info("%s: sent the snapshot at index %d (%d bytes) to %s", local_addr, s.get().index(),
+                     s.get().data().length, requester);
+        });
+    }
+
     // ------------------------------------------------------------------ JMX / probe
+
+    @ManagedAttribute(description = "Snapshots this member took (compaction)")
+    public long getSnapshotsTaken() {
+        return snapshots_taken.sum();
+    }
+
+    @ManagedAttribute(description = "Snapshots this member received from the leader and installed")
+    public long getSnapshotsInstalled() {
+        return snapshots_installed.sum();
+    }
+
+    @ManagedAttribute(description = "Snapshots this member sent to members that needed compacted entries")
+    public long getSnapshotsServed() {
+        return snapshots_served.sum();
+    }
+
+    @ManagedAttribute(description = "The last snapshot taken here: index, size, duration")
+    public String getLastSnapshot() {
+        return last_snapshot;
+    }
+
+    @ManagedAttribute(description = "The last snapshot installed here: index, size, source, duration")
+    public String getLastSnapshotTransfer() {
+        return last_snapshot_transfer;
+    }
 
     @ManagedAttribute(description = "True while this member fetches history in bulk")
     public boolean isCatchingUp() {

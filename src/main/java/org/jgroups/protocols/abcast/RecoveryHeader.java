@@ -13,13 +13,16 @@ import java.util.function.Supplier;
  * A STATE_REQUEST asks a member for the application's state at a delivery point at or after {@link #fromIndex()}
  * (waiting at most {@link #total()} ms); the answer is STATE_CHUNKs (the state taken at index {@link #fromIndex()},
  * {@link #total()} bytes in all, this chunk's bytes as payload starting at offset {@link #maxBytes()}) or one
- * STATE_ERROR whose payload is the reason in UTF-8. Anything else reads as {@link #INVALID} and is dropped.
+ * STATE_ERROR whose payload is the reason in UTF-8. A SNAPSHOT_OFFER (from the leader) tells a member that it needs
+ * entries the leader compacted; it answers with a SNAPSHOT_REQUEST, answered like a STATE_REQUEST with the stored
+ * snapshot (engine and application state) at its index. Anything else reads as {@link #INVALID} and is dropped.
  */
 public final class RecoveryHeader extends Header {
     /** Magic number in {@link org.jgroups.conf.ClassConfigurator}; see docs/abcast.md for how ids are chosen. */
     public static final short MAGIC_ID = 1573;
 
-    public static final byte INVALID = 0, FETCH = 1, CHUNK = 2, STATE_REQUEST = 3, STATE_CHUNK = 4, STATE_ERROR = 5;
+    public static final byte INVALID = 0, FETCH = 1, CHUNK = 2, STATE_REQUEST = 3, STATE_CHUNK = 4, STATE_ERROR = 5,
+        SNAPSHOT_OFFER = 6, SNAPSHOT_REQUEST = 7;
     static final byte VERSION = 1;
 
     private byte type;
@@ -57,8 +60,17 @@ public final class RecoveryHeader extends Header {
         return new RecoveryHeader(STATE_ERROR, requestId, 0, 0, 0);
     }
 
+    public static RecoveryHeader snapshotOffer() {
+        return new RecoveryHeader(SNAPSHOT_OFFER, 0, 0, 0, 0);
+    }
+
+    public static RecoveryHeader snapshotRequest(long requestId) {
+        return new RecoveryHeader(SNAPSHOT_REQUEST, requestId, 0, 0, 0);
+    }
+
+    /** The types added with state transfer carry one more field (total), so the first two keep their layout. */
     private static boolean isState(byte type) {
-        return type == STATE_REQUEST || type == STATE_CHUNK || type == STATE_ERROR;
+        return type >= STATE_REQUEST && type <= SNAPSHOT_REQUEST;
     }
 
     public static RecoveryHeader fetch(long requestId, long fromIndex, int maxBytes) {
@@ -137,6 +149,8 @@ public final class RecoveryHeader extends Header {
             case STATE_CHUNK -> "STATE_CHUNK#" + requestId + " of the state at " + fromIndex + " (" + maxBytes + "/"
                 + total + " B)";
             case STATE_ERROR -> "STATE_ERROR#" + requestId;
+            case SNAPSHOT_OFFER -> "SNAPSHOT_OFFER";
+            case SNAPSHOT_REQUEST -> "SNAPSHOT_REQUEST#" + requestId;
             default -> "INVALID";
         };
     }

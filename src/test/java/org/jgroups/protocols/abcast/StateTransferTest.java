@@ -177,7 +177,6 @@ class StateTransferTest extends ChannelTestBase {
         assertEquals(a.list(), d.list(), "state at index i, then i+1, i+2, ...: the same list as the others'");
         assertEquals(a.list(), b.list());
         assertIncreasingAfter(d.stateIndex(), d.afterSetState());
-        assertTrue(ABCAST.find(chD).commitIndex() >= d.stateIndex());
         System.out.printf("state-transfer-test: D installed the %s; %d messages in all%n",
                           chD.getProtocolStack().findProtocol(RECOVERY.class) instanceof RECOVERY r
                               ? r.getLastStateTransfer() : "?", total);
