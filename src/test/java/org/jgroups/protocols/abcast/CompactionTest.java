@@ -103,6 +103,22 @@ class CompactionTest extends ChannelTestBase {
     }
 
     @Test
+    void aJoinerThatCallsGetStateWhileItIsSentASnapshotEndsWithTheSameState() throws Exception {
+        StateTransferTest.ListApp a = new StateTransferTest.ListApp();
+        JChannel chA = startThree(a, new StateTransferTest.ListApp(), new StateTransferTest.ListApp(), 100);
+        send(chA, "m", 400);
+        TestChannels.waitFor("A compacted its log", 30_000, () -> recovery(chA).getSnapshotsTaken() > 0);
+
+        StateTransferTest.ListApp d = new StateTransferTest.ListApp();
+        JChannel chD = start("D", d, 100);
+        TestChannels.waitFor("D sees the others", 20_000, () -> chD.getView().size() >= 4);
+        chD.getState(null, 20_000); // both a state transfer and (for its log) a snapshot transfer
+        send(chA, "after D joined ", 50);
+        TestChannels.waitFor("D has everything", 30_000, () -> d.list().size() == 450);
+        assertEquals(a.list(), d.list());
+    }
+
+    @Test
     void aMemberWhoseDiskWasWipedRecoversThroughTheSnapshot() throws Exception {
         StateTransferTest.ListApp a = new StateTransferTest.ListApp();
         JChannel chA = startThree(a, new StateTransferTest.ListApp(), new StateTransferTest.ListApp(), 100);

@@ -128,13 +128,16 @@ class StateTransferTest extends ChannelTestBase {
         return chA;
     }
 
-    /** Sends from ch until stopped (at most 5,000 messages), counting what was sent. */
+    /**
+     * Sends from ch until stopped (at most 20,000 messages), counting what was sent; it yields the CPU for a moment every
+     * 20 messages so that traffic keeps flowing while the other members join and transfer state.
+     */
     private static Thread traffic(JChannel ch, String prefix, AtomicBoolean stop, AtomicInteger sent) {
         Thread t = new Thread(() -> {
-            while (!stop.get() && sent.get() < 5_000) {
+            while (!stop.get() && sent.get() < 20_000) {
                 try {
                     ch.send(null, (prefix + sent.get()).getBytes());
-                    sent.incrementAndGet();
+                    if (sent.incrementAndGet() % 20 == 0) Thread.sleep(1);
                 } catch (Exception e) {
                     return;
                 }
@@ -168,7 +171,8 @@ class StateTransferTest extends ChannelTestBase {
         JChannel chD = startJoiner("D", d);
         chD.getState(null, 20_000); // the usual JGroups pattern: connect, then getState
         assertTrue(d.stateInstalled);
-        TestChannels.waitFor("more traffic after the state", 20_000, () -> sent.get() > 600);
+        int sentAtState = sent.get();
+        TestChannels.waitFor("more traffic after the state", 20_000, () -> sent.get() > sentAtState + 300);
         stop.set(true);
         load.join();
 
@@ -177,6 +181,7 @@ class StateTransferTest extends ChannelTestBase {
         assertEquals(a.list(), d.list(), "state at index i, then i+1, i+2, ...: the same list as the others'");
         assertEquals(a.list(), b.list());
         assertIncreasingAfter(d.stateIndex(), d.afterSetState());
+        assertTrue(d.afterSetState().size() >= 300, "D received the messages after the state one by one");
         System.out.printf("state-transfer-test: D installed the %s; %d messages in all%n",
                           chD.getProtocolStack().findProtocol(RECOVERY.class) instanceof RECOVERY r
                               ? r.getLastStateTransfer() : "?", total);
@@ -201,6 +206,24 @@ class StateTransferTest extends ChannelTestBase {
         TestChannels.waitFor("D got the next message", 20_000, () -> d.list().size() == 301);
         assertEquals(a.list().subList(0, 301), d.list());
         assertEquals("after", d.list().get(300));
+    }
+
+    @Test
+    void aStateOfManyChunksArrivesWhole() throws Exception {
+        ListApp a = new ListApp(), b = new ListApp(), c = new ListApp();
+        JChannel chA = startThreeVoters(a, b, c);
+        String big = "x".repeat(60_000);
+        int n = 150; // about 9 MB of state: 9 chunks of chunk_size (1 MB)
+        for (int i = 0; i < n; i++) chA.send(null, (i + big).getBytes());
+        TestChannels.waitFor("A delivered everything", 30_000, () -> a.list().size() == n);
+        ListApp d = new ListApp();
+        JChannel chD = startJoiner("D", d);
+        long t0 = System.nanoTime();
+        chD.getState(chA.getAddress(), 30_000);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(a.list(), d.list());
+        RECOVERY r = chD.getProtocolStack().findProtocol(RECOVERY.class);
+        System.out.printf("state-transfer-test: getState took %d ms for the %s%n", ms, r.getLastStateTransfer());
     }
 
     @Test
