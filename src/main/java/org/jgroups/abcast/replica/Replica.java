@@ -100,6 +100,8 @@ public final class Replica implements AutoCloseable {
     private final List<PauseRequest> pauseRequests = new ArrayList<>();
     /** A snapshot installed while delivery was paused: handed to the application when the pause ends. */
     private StoredSnapshot pendingAppState;
+    /** The application is installing a snapshot's state (on a thread of its own): no delivery, no pause granted. */
+    private boolean installingAppState;
     /** The local snapshot the log starts after, handed to the application before the first delivery. */
     private StoredSnapshot startState;
 
@@ -454,7 +456,10 @@ public final class Replica implements AutoCloseable {
         return f;
     }
 
-    /** The application's state becomes the snapshot's, unless it already reflects that index; not during a pause. */
+    /**
+     * The application's state becomes the snapshot's, unless it already reflects that index; not during a pause. The
+     * application's setState runs on a thread of its own, delivery paused meanwhile, so this loop keeps replicating.
+     */
     private void handToApplication(StoredSnapshot s) {
         if (s.index() <= appCursor) return;
         if (pauses > 0) {
@@ -462,11 +467,32 @@ public final class Replica implements AutoCloseable {
             return;
         }
         appCursor = s.index();
-        try {
-            listener.installState(s.index(), s.appState());
-        } catch (RuntimeException ex) {
-            log.error("%s: the application failed to install the state at index %d: %s", options.memberId(),
-                      s.index(), ex);
+        pauses++;
+        installingAppState = true;
+        Thread t = new Thread(() -> {
+            try {
+                listener.installState(s.index(), s.appState());
+            } catch (RuntimeException ex) {
+                log.error("%s: the application failed to install the state at index %d: %s", options.memberId(),
+                          s.index(), ex);
+            } finally {
+                enqueue(() -> {
+                    installingAppState = false;
+                    endPause();
+                });
+            }
+        }, "abcast-install-state[" + options.memberId() + "]");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** One pause fewer; when none is left, a snapshot installed meanwhile goes to the application. */
+    private void endPause() {
+        if (pauses > 0) pauses--;
+        if (pauses == 0 && pendingAppState != null) {
+            StoredSnapshot p = pendingAppState;
+            pendingAppState = null;
+            handToApplication(p);
         }
     }
 
@@ -476,17 +502,12 @@ public final class Replica implements AutoCloseable {
      */
     public void resumeDelivery(long coveredUpTo) {
         enqueue(() -> {
-            if (pauses > 0) pauses--;
             if (coveredUpTo > appCursor) {
                 log.info("%s: application state installed at index %d; delivery continues after it (last delivered "
                          + "before: %d)", options.memberId(), coveredUpTo, appCursor);
                 appCursor = coveredUpTo;
             }
-            if (pauses == 0 && pendingAppState != null) {
-                StoredSnapshot p = pendingAppState;
-                pendingAppState = null;
-                handToApplication(p);
-            }
+            endPause();
         });
     }
 
@@ -658,7 +679,7 @@ public final class Replica implements AutoCloseable {
 
     /** Grants the pause requests whose index the application has reached: between two deliveries, on this thread. */
     private void grantPauses() {
-        if (pauseRequests.isEmpty()) return;
+        if (pauseRequests.isEmpty() || installingAppState) return;
         for (var it = pauseRequests.iterator(); it.hasNext(); ) {
             PauseRequest p = it.next();
             if (p.abandoned()) {

@@ -47,6 +47,14 @@ class CompactionTest extends ChannelTestBase {
         return chA;
     }
 
+    /** A, B, C compacting every 100 entries, 400 messages sent, A's log compacted at least once. Returns A. */
+    private JChannel compactedCluster(StateTransferTest.ListApp a) throws Exception {
+        JChannel chA = startThree(a, new StateTransferTest.ListApp(), new StateTransferTest.ListApp(), 100);
+        send(chA, "m", 400);
+        TestChannels.waitFor("A compacted its log", 30_000, () -> recovery(chA).getSnapshotsTaken() > 0);
+        return chA;
+    }
+
     private static void send(JChannel ch, String prefix, int n) throws Exception {
         for (int i = 0; i < n; i++) ch.send(null, (prefix + i).getBytes());
     }
@@ -88,9 +96,7 @@ class CompactionTest extends ChannelTestBase {
     @Test
     void aNewMemberNeedingCompactedEntriesGetsTheSnapshotAndThenTheLogAfterIt() throws Exception {
         StateTransferTest.ListApp a = new StateTransferTest.ListApp();
-        JChannel chA = startThree(a, new StateTransferTest.ListApp(), new StateTransferTest.ListApp(), 100);
-        send(chA, "m", 400);
-        TestChannels.waitFor("A compacted its log", 30_000, () -> recovery(chA).getSnapshotsTaken() > 0);
+        JChannel chA = compactedCluster(a);
 
         StateTransferTest.ListApp d = new StateTransferTest.ListApp();
         JChannel chD = start("D", d, 100);
@@ -105,9 +111,7 @@ class CompactionTest extends ChannelTestBase {
     @Test
     void aJoinerThatCallsGetStateWhileItIsSentASnapshotEndsWithTheSameState() throws Exception {
         StateTransferTest.ListApp a = new StateTransferTest.ListApp();
-        JChannel chA = startThree(a, new StateTransferTest.ListApp(), new StateTransferTest.ListApp(), 100);
-        send(chA, "m", 400);
-        TestChannels.waitFor("A compacted its log", 30_000, () -> recovery(chA).getSnapshotsTaken() > 0);
+        JChannel chA = compactedCluster(a);
 
         StateTransferTest.ListApp d = new StateTransferTest.ListApp();
         JChannel chD = start("D", d, 100);
@@ -121,9 +125,7 @@ class CompactionTest extends ChannelTestBase {
     @Test
     void aMemberWhoseDiskWasWipedRecoversThroughTheSnapshot() throws Exception {
         StateTransferTest.ListApp a = new StateTransferTest.ListApp();
-        JChannel chA = startThree(a, new StateTransferTest.ListApp(), new StateTransferTest.ListApp(), 100);
-        send(chA, "m", 400);
-        TestChannels.waitFor("A compacted its log", 30_000, () -> recovery(chA).getSnapshotsTaken() > 0);
+        JChannel chA = compactedCluster(a);
         crash("C");
         TestChannels.deleteTree(root.resolve("C"));
         StateTransferTest.ListApp c2 = new StateTransferTest.ListApp();
