@@ -109,6 +109,22 @@ class CompactionTest extends ChannelTestBase {
     }
 
     @Test
+    void aSnapshotOfManyChunksReachesANewMemberWhole() throws Exception {
+        StateTransferTest.ListApp a = new StateTransferTest.ListApp();
+        JChannel chA = startThree(a, new StateTransferTest.ListApp(), new StateTransferTest.ListApp(), 100);
+        String big = "x".repeat(60_000);
+        for (int i = 0; i < 150; i++) chA.send(null, (i + big).getBytes()); // a snapshot of ~6 MB: 6 chunks
+        TestChannels.waitFor("A compacted its log", 30_000, () -> recovery(chA).getSnapshotsTaken() > 0);
+        StateTransferTest.ListApp d = new StateTransferTest.ListApp();
+        JChannel chD = start("D", d, 0);
+        TestChannels.waitFor("D installed a snapshot", 30_000, () -> recovery(chD).getSnapshotsInstalled() > 0);
+        chA.send(null, "last".getBytes());
+        TestChannels.waitFor("D has everything", 30_000, () -> d.list().size() == 151);
+        assertEquals(a.list(), d.list());
+        System.out.printf("compaction-test: D installed the %s%n", recovery(chD).getLastSnapshotTransfer());
+    }
+
+    @Test
     void aJoinerThatCallsGetStateWhileItIsSentASnapshotEndsWithTheSameState() throws Exception {
         StateTransferTest.ListApp a = new StateTransferTest.ListApp();
         JChannel chA = compactedCluster(a);
