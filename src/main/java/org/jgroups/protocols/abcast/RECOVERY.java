@@ -268,7 +268,7 @@ public class RECOVERY extends Protocol {
         } else {
             long pausedAt;
             try {
-                pausedAt = awaitPause(rep, 0, timeoutMillis);
+                pausedAt = awaitPause(rep, 0, remainingMillis(deadline));
             } catch (TimeoutException e) {
                 pausedAt = -1;
                 failure = new StateTransferException("delivery at " + local_addr + " could not be paused within "
@@ -276,10 +276,10 @@ public class RECOVERY extends Protocol {
             }
             if (pausedAt >= 0) {
                 long covered = pausedAt;
+                // the provider may wait for its delivery point for most of the time left, then says why not
+                CompletableFuture<IndexedState> reply = requestState(target, pausedAt, remainingMillis(deadline) * 3 / 4);
                 try {
-                    // the provider may wait for its delivery point for most of the time left, then says why not
-                    IndexedState st = requestState(target, pausedAt, remainingMillis(deadline) * 3 / 4)
-                        .get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+                    IndexedState st = reply.get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
                     // JChannel calls Receiver.setState on this thread; delivery is paused, so no receive() interleaves
                     up_prot.up(new Event(Event.STATE_TRANSFER_INPUTSTREAM, new ByteArrayInputStream(st.data())));
                     covered = st.index();
@@ -300,6 +300,7 @@ public class RECOVERY extends Protocol {
                 } catch (Throwable t) { // the application's setState failed
                     failure = t.getCause() != null ? t.getCause() : t;
                 } finally {
+                    reply.cancel(false); // forgets the request if it is still open (late chunks are dropped)
                     rep.resumeDelivery(covered);
                 }
             }
