@@ -471,7 +471,9 @@ public class RECOVERY extends Protocol {
         public void snapshotNeeded(String member) {
             Address dest = abcast.members.route(member);
             if (dest == null) return; // asked again while the member stays behind
-            down_prot.down(new EmptyMessage(dest).putHeader(id, RecoveryHeader.snapshotOffer()).setFlag(Message.Flag.OOB));
+            // sent from the replica's loop thread, which must not block on flow-control credits
+            down_prot.down(new EmptyMessage(dest).putHeader(id, RecoveryHeader.snapshotOffer())
+                               .setFlag(Message.Flag.OOB, Message.Flag.NO_FC));
         }
     }
 
