@@ -394,9 +394,9 @@ public class RECOVERY extends Protocol {
         } finally {
             rep.resumeDelivery(at);
         }
-        sendChunks(requester, h.requestId(), at, state);
-        states_served.increment();
+        states_served.increment(); // counted before it goes: the requester may be done before the last send returns
         state_bytes_served.add(state.length);
+        sendChunks(requester, h.requestId(), at, state);
         log.info("%s: served the application state at index %d (%d bytes) to %s", local_addr, at, state.length,
                  requester);
     }
@@ -545,10 +545,10 @@ public class RECOVERY extends Protocol {
             IndexedState st = a.await(request_timeout);
             boolean adopted = rep.installSnapshot(st.data()).get(Math.max(30_000, request_timeout), TimeUnit.MILLISECONDS);
             if (!adopted) return;
-            snapshots_installed.increment();
             last_snapshot_transfer = String.format("snapshot at index %d, %d bytes, from %s in %d ms", st.index(),
                                                    st.data().length, from,
                                                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            snapshots_installed.increment();
             log.info("%s: installed the %s", local_addr, last_snapshot_transfer);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -574,8 +574,8 @@ public class RECOVERY extends Protocol {
                 sendStateError(requester, h.requestId(), local_addr + " has no snapshot");
                 return;
             }
-            sendChunks(requester, h.requestId(), s.get().index(), s.get().data());
             snapshots_served.increment();
+            sendChunks(requester, h.requestId(), s.get().index(), s.get().data());
             log.info("%s: sent the snapshot at index %d (%d bytes) to %s", local_addr, s.get().index(),
                      s.get().data().length, requester);
         });

@@ -200,8 +200,8 @@ class StateTransferTest extends ChannelTestBase {
         Address target = chC.getAddress();
         chD.getState(target, 20_000);
         assertTrue(d.stateInstalled);
-        assertEquals(1, ((RECOVERY) chC.getProtocolStack().findProtocol(RECOVERY.class)).getStatesServed(),
-                     "the target served the state");
+        RECOVERY atC = chC.getProtocolStack().findProtocol(RECOVERY.class);
+        assertEquals(1, atC.getStatesServed(), "the target served the state");
         chA.send(null, "after".getBytes());
         TestChannels.waitFor("D got the next message", 20_000, () -> d.list().size() == 301);
         assertEquals(a.list().subList(0, 301), d.list());
