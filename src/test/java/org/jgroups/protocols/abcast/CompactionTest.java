@@ -86,7 +86,7 @@ class CompactionTest extends ChannelTestBase {
         send(chA, "while C is down ", 50);
         StateTransferTest.ListApp c2 = new StateTransferTest.ListApp();
         start("C", c2, 0);
-        TestChannels.waitFor("C has everything", 30_000, () -> c2.list().size() == 350);
+        TestChannels.waitFor("C and A have everything", 30_000, () -> c2.list().size() == 350 && a.list().size() == 350);
         assertEquals(a.list(), c2.list(), "the whole history, replayed from the first message");
         assertFalse(c2.stateInstalled, "no state was needed");
         assertEquals(0, recovery(chA).getSnapshotsTaken());
@@ -102,7 +102,7 @@ class CompactionTest extends ChannelTestBase {
         JChannel chD = start("D", d, 100);
         TestChannels.waitFor("D installed a snapshot", 30_000, () -> recovery(chD).getSnapshotsInstalled() > 0);
         send(chA, "after D joined ", 50);
-        TestChannels.waitFor("D has everything", 30_000, () -> d.list().size() == 450);
+        TestChannels.waitFor("D and A have everything", 30_000, () -> d.list().size() == 450 && a.list().size() == 450);
         assertEquals(a.list(), d.list(), "snapshot at index i, then i+1, i+2, ...: the same state as A's");
         assertTrue(d.stateInstalled);
         System.out.printf("compaction-test: D installed the %s%n", recovery(chD).getLastSnapshotTransfer());
@@ -119,7 +119,7 @@ class CompactionTest extends ChannelTestBase {
         JChannel chD = start("D", d, 0);
         TestChannels.waitFor("D installed a snapshot", 30_000, () -> recovery(chD).getSnapshotsInstalled() > 0);
         chA.send(null, "last".getBytes());
-        TestChannels.waitFor("D has everything", 30_000, () -> d.list().size() == 151);
+        TestChannels.waitFor("D and A have everything", 30_000, () -> d.list().size() == 151 && a.list().size() == 151);
         assertEquals(a.list(), d.list());
         System.out.printf("compaction-test: D installed the %s%n", recovery(chD).getLastSnapshotTransfer());
     }
@@ -134,7 +134,7 @@ class CompactionTest extends ChannelTestBase {
         TestChannels.waitFor("D sees the others", 20_000, () -> chD.getView().size() >= 4);
         chD.getState(null, 20_000); // both a state transfer and (for its log) a snapshot transfer
         send(chA, "after D joined ", 50);
-        TestChannels.waitFor("D has everything", 30_000, () -> d.list().size() == 450);
+        TestChannels.waitFor("D and A have everything", 30_000, () -> d.list().size() == 450 && a.list().size() == 450);
         assertEquals(a.list(), d.list());
     }
 
@@ -147,7 +147,7 @@ class CompactionTest extends ChannelTestBase {
         StateTransferTest.ListApp c2 = new StateTransferTest.ListApp();
         JChannel chC = start("C", c2, 100);
         send(chA, "after C came back ", 50);
-        TestChannels.waitFor("C has everything", 30_000, () -> c2.list().size() == 450);
+        TestChannels.waitFor("C and A have everything", 30_000, () -> c2.list().size() == 450 && a.list().size() == 450);
         assertEquals(a.list(), c2.list());
         assertTrue(recovery(chC).getSnapshotsInstalled() > 0, "recovered through a snapshot");
     }
@@ -166,7 +166,7 @@ class CompactionTest extends ChannelTestBase {
 
         StateTransferTest.ListApp c2 = new StateTransferTest.ListApp();
         start("C", c2, 100);
-        TestChannels.waitFor("C has everything again", 30_000, () -> c2.list().size() == 420);
+        TestChannels.waitFor("C and A have everything", 30_000, () -> c2.list().size() == 420 && a.list().size() == 420);
         assertEquals(a.list(), c2.list());
         assertTrue(c2.stateInstalled, "setState(local snapshot) first");
         long snapshotIndex = c2.stateIndex();

@@ -177,7 +177,8 @@ class StateTransferTest extends ChannelTestBase {
         load.join();
 
         int total = 200 + sent.get();
-        TestChannels.waitFor("every message everywhere", 60_000, () -> a.list().size() == total && d.list().size() == total);
+        TestChannels.waitFor("every message everywhere", 60_000, () -> a.list().size() == total && b.list().size() == total
+                                                                       && d.list().size() == total);
         assertEquals(a.list(), d.list(), "state at index i, then i+1, i+2, ...: the same list as the others'");
         assertEquals(a.list(), b.list());
         assertIncreasingAfter(d.stateIndex(), d.afterSetState());
@@ -203,7 +204,8 @@ class StateTransferTest extends ChannelTestBase {
         RECOVERY atC = chC.getProtocolStack().findProtocol(RECOVERY.class);
         assertEquals(1, atC.getStatesServed(), "the target served the state");
         chA.send(null, "after".getBytes());
-        TestChannels.waitFor("D got the next message", 20_000, () -> d.list().size() == 301);
+        TestChannels.waitFor("D and A got the next message", 20_000,
+                             () -> d.list().size() == 301 && a.list().size() == 301);
         assertEquals(a.list().subList(0, 301), d.list());
         assertEquals("after", d.list().get(300));
     }
