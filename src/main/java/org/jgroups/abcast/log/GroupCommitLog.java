@@ -27,7 +27,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class GroupCommitLog implements AutoCloseable {
     private static final Log log = LogFactory.getLog(GroupCommitLog.class);
 
-    private record Compaction(long index, long term, CompletableFuture<Void> done) {
+    /** A compaction up to (index, term); with replace, a replacement of the log by a snapshot there. */
+    private record Compaction(long index, long term, CompletableFuture<Void> done, boolean replace) {
     }
 
     private final SegmentedLog segmentedLog;
@@ -88,7 +89,17 @@ public final class GroupCommitLog implements AutoCloseable {
      * done, or exceptionally if the writer failed.
      */
     public CompletableFuture<Void> compact(long index, long term) throws IOException, InterruptedException {
-        Compaction c = new Compaction(index, term, new CompletableFuture<>());
+        Compaction c = new Compaction(index, term, new CompletableFuture<>(), false);
+        enqueue(c, 0);
+        return c.done;
+    }
+
+    /**
+     * Queues {@link SegmentedLog#replaceBySnapshot} behind the writes submitted so far (a follower installing a
+     * snapshot it received). The next write must start at {@code index + 1}.
+     */
+    public CompletableFuture<Void> replaceBySnapshot(long index, long term) throws IOException, InterruptedException {
+        Compaction c = new Compaction(index, term, new CompletableFuture<>(), true);
         enqueue(c, 0);
         return c.done;
     }
@@ -106,7 +117,7 @@ public final class GroupCommitLog implements AutoCloseable {
             }
             else if (op instanceof Compaction c && c.index > submittedBase) {
                 submittedBase = c.index;
-                submittedLastIndex = Math.max(submittedLastIndex, c.index);
+                submittedLastIndex = c.replace ? c.index : Math.max(submittedLastIndex, c.index);
             }
             queue.add(op);
             queuedBytes += bytes;
@@ -211,7 +222,8 @@ public final class GroupCommitLog implements AutoCloseable {
             }
             else if (op instanceof Compaction c) {
                 flushAppends(appends);
-                segmentedLog.compactUpTo(c.index, c.term);
+                if (c.replace) segmentedLog.replaceBySnapshot(c.index, c.term);
+                else segmentedLog.compactUpTo(c.index, c.term);
             }
         }
         flushAppends(appends);

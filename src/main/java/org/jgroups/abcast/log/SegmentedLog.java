@@ -296,6 +296,20 @@ public final class SegmentedLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes the log start after a snapshot at (index, term): if the log holds that entry, the records up to it are
+     * compacted and the ones after it kept; otherwise (it is shorter, or holds another term there) every record goes
+     * and the next append must have index {@code index + 1}. A no-op if {@code index} is not above the compaction
+     * point. Durable when it returns.
+     */
+    public void replaceBySnapshot(long index, long term) throws IOException {
+        if (index <= compactionPoint().index())
+            return;
+        if (termAt(index) != term && lastIndex() >= firstIndex())
+            truncateFrom(firstIndex());
+        compactUpTo(index, term);
+    }
+
     /** Forces what was appended (unless an earlier write failed) and closes all files. */
     @Override
     public void close() throws IOException {

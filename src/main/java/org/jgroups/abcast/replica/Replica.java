@@ -23,6 +23,9 @@ import org.jgroups.abcast.log.GroupCommitOptions;
 import org.jgroups.abcast.log.LogOptions;
 import org.jgroups.abcast.log.LogRecord;
 import org.jgroups.abcast.log.Metadata;
+import org.jgroups.abcast.log.SegmentedLog;
+import org.jgroups.abcast.log.Snapshot;
+import org.jgroups.abcast.log.StorageCorruptedException;
 import org.jgroups.logging.Log;
 import org.jgroups.logging.LogFactory;
 
@@ -31,6 +34,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -49,6 +53,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Restart semantics: each open re-delivers the committed history from the start of the log (index 1, or the
  * snapshot) so an in-memory application rebuilds its state; within one life deliveries have no gap and no duplicate.
+ * Application delivery can be paused at a point between two deliveries ({@link #pauseDelivery}, for a state transfer)
+ * without stopping replication, and resumed after the index an installed state covers ({@link #resumeDelivery}).
  */
 public final class Replica implements AutoCloseable {
     private static final Log log = LogFactory.getLog(Replica.class);
@@ -93,6 +99,26 @@ public final class Replica implements AutoCloseable {
     private final AtomicLong foreignMessages = new AtomicLong();
     private final Map<String, Long> foreignReported = new HashMap<>();
 
+    // application delivery (loop thread). appCursor: the last index handed to the application, or covered by a state
+    // it installed. It equals the engine's applied index except while delivery is paused (a state transfer) or
+    // catching up after a pause; the entries in between are then read back from the log, a bounded chunk per round.
+    private long appCursor;
+    private int pauses;
+    private boolean deliveryStuckReported;
+    private final List<PauseRequest> pauseRequests = new ArrayList<>();
+    /** A snapshot installed while delivery was paused: handed to the application when the pause ends. */
+    private StoredSnapshot pendingAppState;
+    /** The application is installing a snapshot's state (on a thread of its own): no delivery, no pause granted. */
+    private boolean installingAppState;
+    /** The local snapshot the log starts after, handed to the application before the first delivery. */
+    private StoredSnapshot startState;
+
+    // compaction (loop thread; the handler and interval are set once by the recovery layer)
+    private volatile SnapshotHandler snapshotHandler;
+    private volatile long snapshotInterval;
+    private long snapshotIndex, snapshotRetryAfter;
+    private boolean snapshotBusy;
+
     private volatile CatchUpHandler catchUpHandler;
     private volatile ReplicaStatus status;
     private volatile String knownLeader;
@@ -100,6 +126,16 @@ public final class Replica implements AutoCloseable {
 
     private record PendingSubmission(CompletableFuture<Delivery> future, int bytes) {
     }
+
+    /** A pause at the first delivery point >= minIndex (index), or at one where the engine is there too (snapshot). */
+    private record PauseRequest(long minIndex, CompletableFuture<Long> index, CompletableFuture<SnapshotMeta> snapshot) {
+        boolean abandoned() {
+            return index != null ? index.isDone() : snapshot.isDone();
+        }
+    }
+
+    /** Bytes of committed entries read back from the log per loop round when application delivery catches up. */
+    private static final int DELIVERY_CATCH_UP_BYTES = 1024 * 1024;
 
     /** A submission on its way to the engine; failed explicitly if the replica stops before running it. */
     private final class SubmitEvent implements Runnable {
@@ -130,6 +166,8 @@ public final class Replica implements AutoCloseable {
             this.incarnation = Math.max(meta.incarnation(), System.currentTimeMillis());
             dir.log().force(); // what recovery found on disk is durable from now on
             this.clusterUuid = meta.clusterUuid();
+            this.startState = loadSnapshot(dir);
+            SnapshotMeta start = startState != null ? startState.meta() : SnapshotMeta.NONE;
             EngineOptions eo = EngineOptions.defaults(options.memberId(), storageId, incarnation)
                 .withTiming(options.electionTicks(), options.heartbeatTicks(),
                             Math.max(options.electionTicks(), 2 * options.heartbeatTicks() + 1))
@@ -141,7 +179,7 @@ public final class Replica implements AutoCloseable {
                 .withBulkCatchUp(options.bulkCatchUpEntries())
                 .withFaultRemoval(options.faultTicks(), options.minVoters());
             DurableLogReader store = new DurableLogReader(dir.log());
-            this.engine = new Engine(eo, store, new HardState(meta.currentTerm(), meta.votedFor()), SnapshotMeta.NONE);
+            this.engine = new Engine(eo, store, new HardState(meta.currentTerm(), meta.votedFor()), start);
             finishInterruptedBootstrap(store);
             List<String> initial = options.initialMembers();
             if (!initial.isEmpty() && initial.get(0).equals(options.memberId())) bootstrapIfFresh();
@@ -162,6 +200,8 @@ public final class Replica implements AutoCloseable {
             dir.close();
             throw e;
         }
+        this.appCursor = engine.appliedIndex();
+        this.snapshotIndex = engine.firstIndex() - 1;
         publishStatus();
         this.loop = new Thread(this::runLoop, "abcast-loop[" + options.memberId() + "]");
         loop.setDaemon(true);
@@ -235,6 +275,33 @@ public final class Replica implements AutoCloseable {
                       options.memberId(), m.from(), options.clusterName(), senderCluster,
                       mine != null ? mine : bootstrappingUuid, n);
         return false;
+    }
+
+    /**
+     * The newest snapshot, if the log starts after one. A crash between writing a snapshot and compacting (or
+     * replacing) the log below it is finished here.
+     */
+    private static StoredSnapshot loadSnapshot(DataDirectory dir) throws IOException {
+        Optional<Snapshot> latest = dir.snapshots().latest();
+        SegmentedLog l = dir.log();
+        long compacted = l.compactionPoint().index();
+        if (latest.isEmpty() || latest.get().index() < compacted) {
+            if (compacted == 0) return null;
+            throw new StorageCorruptedException("The log in " + l.directory() + " is compacted up to index " + compacted
+                                                + " but there is no readable snapshot at or after it in "
+                                                + dir.snapshots().directory() + ". Move the data directory aside and "
+                                                + "restart the member empty: it recovers from its peers");
+        }
+        Snapshot snap = latest.get();
+        StoredSnapshot s;
+        try {
+            s = StoredSnapshot.decode(snap.data());
+        } catch (Codec.MalformedException e) {
+            throw new StorageCorruptedException("The snapshot at index " + snap.index() + " in "
+                                                + dir.snapshots().directory() + " cannot be decoded: " + e.getMessage());
+        }
+        if (snap.index() > compacted) l.replaceBySnapshot(snap.index(), snap.term());
+        return s;
     }
 
     // ------------------------------------------------------------------ inputs (any thread)
@@ -374,6 +441,165 @@ public final class Replica implements AutoCloseable {
         enqueue(engine::abandonCatchUp);
     }
 
+    /**
+     * Pauses application delivery at a point between two deliveries, once the application has received every entry
+     * up to at least minIndex. Completes with the last index delivered (the point the application's state then
+     * reflects). Replication, acknowledgements and commits go on meanwhile; the entries committed during the pause
+     * are read back from the log when delivery resumes. Every granted pause must be ended by {@link #resumeDelivery}.
+     * If the returned future is completed by the caller first (e.g. a timeout), no pause is taken.
+     */
+    public CompletableFuture<Long> pauseDelivery(long minIndex) {
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        enqueue(() -> pauseRequests.add(new PauseRequest(minIndex, f, null)));
+        return f;
+    }
+
+    /**
+     * Like {@link #pauseDelivery}, at a point where the application and the engine are at the same index: completes
+     * with the engine's state there, for a snapshot together with the application's state taken during the pause.
+     */
+    public CompletableFuture<SnapshotMeta> pauseForSnapshot() {
+        CompletableFuture<SnapshotMeta> f = new CompletableFuture<>();
+        enqueue(() -> pauseRequests.add(new PauseRequest(0, null, f)));
+        return f;
+    }
+
+    /** Turns compaction on: the handler is asked for a snapshot every interval delivered entries (0: never). */
+    public void setSnapshotHandler(SnapshotHandler handler, long interval) {
+        this.snapshotHandler = handler;
+        this.snapshotInterval = interval;
+    }
+
+    /**
+     * Stores a snapshot (the engine's state from {@link #pauseForSnapshot} and the application's state taken in that
+     * pause) durably, then compacts the log up to its index. Called off the loop thread; the file write happens here.
+     */
+    public void saveSnapshot(SnapshotMeta meta, byte[] appState) throws IOException {
+        try {
+            dir.snapshots().write(meta.index(), meta.term(), new StoredSnapshot(meta, appState).encode());
+        } catch (IOException | RuntimeException e) {
+            snapshotFailed();
+            throw e;
+        }
+        enqueue(() -> {
+            try {
+                groupCommit.compact(meta.index(), meta.term());
+            } catch (IOException | InterruptedException e) {
+                fail(e);
+                return;
+            }
+            snapshotIndex = Math.max(snapshotIndex, meta.index());
+            snapshotBusy = false;
+            log.info("%s: snapshot at index %d (%d bytes of application state); log compacted up to it",
+                     options.memberId(), meta.index(), appState.length);
+        });
+    }
+
+    /** No snapshot this time (e.g. the application provides no state): try again after another interval. */
+    public void snapshotFailed() {
+        enqueue(() -> {
+            snapshotBusy = false;
+            snapshotRetryAfter = appCursor;
+        });
+    }
+
+    /** The newest stored snapshot (encoded {@link StoredSnapshot}), for a member that needs it. Any thread. */
+    public Optional<Snapshot> latestSnapshot() throws IOException {
+        return dir.snapshots().latest();
+    }
+
+    /**
+     * Installs a snapshot fetched from another member (an encoded {@link StoredSnapshot}): if the engine adopts it,
+     * the snapshot is stored, the log replaced by it and the application's state by its state. Completes with
+     * whether it was adopted (false: the log already holds that prefix); exceptionally if malformed.
+     */
+    public CompletableFuture<Boolean> installSnapshot(byte[] stored) {
+        CompletableFuture<Boolean> f = new CompletableFuture<>();
+        StoredSnapshot s;
+        try {
+            s = StoredSnapshot.decode(stored);
+        } catch (Codec.MalformedException e) {
+            malformed.incrementAndGet();
+            f.completeExceptionally(e);
+            return f;
+        }
+        enqueue(() -> {
+            if (!engine.installSnapshot(s.meta())) {
+                f.complete(false);
+                return;
+            }
+            try { // the snapshot is durable before the log goes; a crash in between is finished at the next start
+                dir.snapshots().write(s.index(), s.meta().term(), stored);
+                groupCommit.replaceBySnapshot(s.index(), s.meta().term());
+            } catch (IOException | InterruptedException e) {
+                fail(e);
+                f.completeExceptionally(e);
+                return;
+            }
+            snapshotIndex = Math.max(snapshotIndex, s.index());
+            log.info("%s: installed a snapshot at index %d (%d bytes of application state)", options.memberId(),
+                     s.index(), s.appState().length);
+            handToApplication(s);
+            f.complete(true);
+        });
+        return f;
+    }
+
+    /**
+     * The application's state becomes the snapshot's, unless it already reflects that index; not during a pause. The
+     * application's setState runs on a thread of its own, delivery paused meanwhile, so this loop keeps replicating.
+     */
+    private void handToApplication(StoredSnapshot s) {
+        if (s.index() <= appCursor) return;
+        if (pauses > 0) {
+            if (pendingAppState == null || pendingAppState.index() < s.index()) pendingAppState = s;
+            return;
+        }
+        appCursor = s.index();
+        pauses++;
+        installingAppState = true;
+        Thread t = new Thread(() -> {
+            try {
+                listener.installState(s.index(), s.appState());
+            } catch (RuntimeException ex) {
+                log.error("%s: the application failed to install the state at index %d: %s", options.memberId(),
+                          s.index(), ex);
+            } finally {
+                enqueue(() -> {
+                    installingAppState = false;
+                    endPause();
+                });
+            }
+        }, "abcast-install-state[" + options.memberId() + "]");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** One pause fewer; when none is left, a snapshot installed meanwhile goes to the application. */
+    private void endPause() {
+        if (pauses > 0) pauses--;
+        if (pauses == 0 && pendingAppState != null) {
+            StoredSnapshot p = pendingAppState;
+            pendingAppState = null;
+            handToApplication(p);
+        }
+    }
+
+    /**
+     * Ends one pause. If coveredUpTo is above the last delivered index, the application installed a state that
+     * reflects every entry up to it: those entries are skipped, and delivery continues with coveredUpTo + 1.
+     */
+    public void resumeDelivery(long coveredUpTo) {
+        enqueue(() -> {
+            if (coveredUpTo > appCursor) {
+                log.info("%s: application state installed at index %d; delivery continues after it (last delivered "
+                         + "before: %d)", options.memberId(), coveredUpTo, appCursor);
+                appCursor = coveredUpTo;
+            }
+            endPause();
+        });
+    }
+
     public ReplicaStatus status() {
         return status;
     }
@@ -414,6 +640,16 @@ public final class Replica implements AutoCloseable {
     // ------------------------------------------------------------------ the event loop
 
     private void runLoop() {
+        if (startState != null) { // before the first delivery: the application's state at the log's start
+            log.info("%s: starting from the local snapshot at index %d (%d bytes of application state)",
+                     options.memberId(), startState.index(), startState.appState().length);
+            try {
+                listener.installState(startState.index(), startState.appState());
+            } catch (RuntimeException ex) {
+                log.error("%s: the application failed to install the snapshot's state: %s", options.memberId(), ex);
+            }
+            startState = null;
+        }
         long tickNanos = TimeUnit.MILLISECONDS.toNanos(options.tickMillis());
         long nextTick = System.nanoTime() + tickNanos;
         try {
@@ -453,17 +689,23 @@ public final class Replica implements AutoCloseable {
             if (r.hardState() != null) dir.updateTermAndVote(r.hardState().term(), r.hardState().votedFor());
             for (LogWrite w : r.writes()) groupCommit.submit(toLogWrite(w));
             for (PeerMessage m : r.messages()) transport.send(m.to(), WireFormat.encode(m));
-            for (Entry e : r.committed()) deliver(e);
+            for (Entry e : r.committed()) applied(e);
             if (r.catchUpWanted() != null) {
                 CatchUpHandler h = catchUpHandler;
                 if (h != null) h.catchUpWanted(r.catchUpWanted().fromIndex(), r.catchUpWanted().leaderCommitIndex());
                 else engine.abandonCatchUp();
             }
-            for (SnapshotNeeded s : r.snapshotsNeeded())
-                log.warn("%s: %s needs entries before %d, which were compacted; snapshot transfer comes with the "
-                         + "recovery layer", options.memberId(), s.follower(), s.leaderSnapshotIndex() + 1);
+            for (SnapshotNeeded s : r.snapshotsNeeded()) {
+                SnapshotHandler h = snapshotHandler;
+                if (h != null) h.snapshotNeeded(s.follower());
+                else log.warn("%s: %s needs entries before %d, which were compacted, and no recovery layer can send "
+                              + "it the snapshot", options.memberId(), s.follower(), s.leaderSnapshotIndex() + 1);
+            }
             releaseWindow();
         } while (r.moreCommitted());
+        deliverFromLog();
+        grantPauses();
+        maybeSnapshot();
         publishStatus();
     }
 
@@ -473,28 +715,86 @@ public final class Replica implements AutoCloseable {
         return new org.jgroups.abcast.log.LogWrite(w.fromIndex(), records);
     }
 
-    private void deliver(Entry e) {
+    /**
+     * An entry the engine applied (committed, in index order). The application gets it now if its delivery is
+     * current, later from the log if paused or behind, never if a state covered it. Own submissions complete here,
+     * after the application got them when delivery is current (during a state transfer's pause: before).
+     */
+    private void applied(Entry e) {
         if (e.type() == EntryType.CONFIG) {
             log.info("%s: configuration at index %d: %s", options.memberId(), e.index(), e.configuration());
             listener.configurationCommitted(e.index(), e.configuration());
-            return;
         }
-        if (e.type() != EntryType.DATA) return;
-        Delivery d = new Delivery(e.index(), e.term(), e.origin(), e.incarnation(), e.sequence(), e.payload());
-        delivered.incrementAndGet();
-        try {
-            listener.deliver(d);
-        } catch (RuntimeException ex) {
-            log.error("%s: the application threw while delivering index %d: %s", options.memberId(), e.index(), ex);
-        }
-        if (e.origin().equals(options.memberId()) && e.incarnation() == incarnation) {
+        if (pauses == 0 && appCursor == e.index() - 1) deliver(e); // before completing the sender's future
+        if (e.type() == EntryType.DATA && e.origin().equals(options.memberId()) && e.incarnation() == incarnation) {
             PendingSubmission p = pending.remove(e.sequence());
             if (p != null) {
                 freedCount++;
                 freedBytes += p.bytes;
-                p.future.complete(d);
+                p.future.complete(toDelivery(e));
             }
         }
+    }
+
+    private static Delivery toDelivery(Entry e) {
+        return new Delivery(e.index(), e.term(), e.origin(), e.incarnation(), e.sequence(), e.payload());
+    }
+
+    private void deliver(Entry e) {
+        appCursor = e.index();
+        if (e.type() != EntryType.DATA) return;
+        delivered.incrementAndGet();
+        try {
+            listener.deliver(toDelivery(e));
+        } catch (RuntimeException ex) {
+            log.error("%s: the application threw while delivering index %d: %s", options.memberId(), e.index(), ex);
+        }
+    }
+
+    /** After a pause: hands the application the entries applied meanwhile, read back from the log, a chunk a round. */
+    private void deliverFromLog() {
+        long applied = engine.appliedIndex();
+        if (pauses > 0 || appCursor >= applied) return;
+        List<Entry> chunk = engine.readCommitted(appCursor + 1, DELIVERY_CATCH_UP_BYTES);
+        if (chunk.isEmpty()) { // cannot happen while compaction stays below the application's delivery point
+            if (deliveryStuckReported) return;
+            deliveryStuckReported = true;
+            log.error("%s: cannot read entries after %d back from the log to deliver them", options.memberId(), appCursor);
+            return;
+        }
+        for (Entry e : chunk) {
+            if (e.index() > applied) break;
+            if (e.index() == appCursor + 1) deliver(e);
+        }
+        if (appCursor < applied) wake(); // more to read: come back after the events queued meanwhile
+    }
+
+    /** Grants the pause requests whose index the application has reached: between two deliveries, on this thread. */
+    private void grantPauses() {
+        if (pauseRequests.isEmpty() || installingAppState) return;
+        for (var it = pauseRequests.iterator(); it.hasNext(); ) {
+            PauseRequest p = it.next();
+            if (p.abandoned()) {
+                it.remove(); // the requester gave up
+            } else if (p.snapshot() != null) {
+                if (appCursor != engine.appliedIndex()) continue;
+                it.remove();
+                if (p.snapshot().complete(engine.snapshotAtApplied())) pauses++;
+            } else if (appCursor >= p.minIndex()) {
+                it.remove();
+                if (p.index().complete(appCursor)) pauses++;
+            }
+        }
+    }
+
+    /** Asks for a snapshot every snapshotInterval delivered entries, one at a time. */
+    private void maybeSnapshot() {
+        long interval = snapshotInterval;
+        SnapshotHandler h = snapshotHandler;
+        if (interval <= 0 || h == null || snapshotBusy || appCursor - Math.max(snapshotIndex, snapshotRetryAfter) < interval)
+            return;
+        snapshotBusy = true;
+        h.snapshotDue();
     }
 
     /** Frees window space for the submissions committed in this round: one lock and one wake-up per round. */

@@ -774,6 +774,14 @@ public class ABCAST extends Protocol {
             }
         }
 
+        /** A snapshot's application state: JChannel hands it to Receiver.setState, between two deliveries. */
+        @Override
+        public void installState(long index, byte[] state) {
+            log.info("%s: handing the application its state at index %d (%d bytes) through setState", local_addr,
+                     index, state.length);
+            up_prot.up(new Event(Event.STATE_TRANSFER_INPUTSTREAM, new java.io.ByteArrayInputStream(state)));
+        }
+
         @Override
         public void configurationCommitted(long index, Configuration config) {
             ConfigurationListener.ClusterConfiguration c = new ConfigurationListener.ClusterConfiguration(

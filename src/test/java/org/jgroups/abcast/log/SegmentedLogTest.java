@@ -266,6 +266,33 @@ class SegmentedLogTest {
     }
 
     @Test
+    void replacingByASnapshotKeepsTheRecordsAfterItWhenTheLogHoldsItsEntry() throws IOException {
+        open(currentSegmentSize);
+        log.append(records(1, 10, 2));
+        log.replaceBySnapshot(5, 2);
+        assertEquals(6, log.firstIndex());
+        assertHolds(6, 10, 2);
+    }
+
+    @Test
+    void replacingByASnapshotOfAnotherTermOrBeyondTheEndDropsEveryRecord() throws IOException {
+        open(currentSegmentSize);
+        log.append(records(1, 10, 2));
+        log.replaceBySnapshot(5, 3); // the log holds index 5 with another term: none of it can be kept
+        assertEquals(6, log.firstIndex());
+        assertEquals(5, log.lastIndex());
+        assertEquals(3, log.termAt(5));
+        log.append(records(6, 8, 3));
+        log.replaceBySnapshot(20, 4); // beyond the end
+        assertEquals(21, log.firstIndex());
+        assertEquals(20, log.lastIndex());
+        log.replaceBySnapshot(10, 4); // below the compaction point: no-op
+        assertEquals(21, log.firstIndex());
+        reopen();
+        assertEquals(4, log.termAt(20));
+    }
+
+    @Test
     void readersSeeOnlyCompleteRecordsWhileTheWriterAppendsTruncatesAndCompacts() throws Exception {
         openSmall();
         AtomicBoolean stop = new AtomicBoolean();
