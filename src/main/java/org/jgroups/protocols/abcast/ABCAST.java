@@ -714,6 +714,24 @@ public class ABCAST extends Protocol {
         }
     }
 
+    /** Whether the member at this address announced another cluster than ours (both known). */
+    public boolean isForeign(Address a) {
+        ReplicaHandle r = replica;
+        String mine = r != null ? r.clusterUuid() : null;
+        Announcement an = a != null ? announced.get(a) : null;
+        return mine != null && an != null && an.cluster() != null && !mine.equals(an.cluster());
+    }
+
+    /** The member ids in the view, without members known to belong to another cluster (recovery sources). */
+    Set<String> sameClusterMemberIdsInView() {
+        Set<String> out = new java.util.TreeSet<>(members.memberIdsInView());
+        View v = members.view();
+        if (v != null)
+            for (Address a : v.getMembers())
+                if (isForeign(a)) out.remove(members.idOf(a));
+        return out;
+    }
+
     /** Checks every announcement again: our own cluster id just became known. */
     protected void reportForeignMembers() {
         announced.forEach((addr, an) -> reportIfForeign(addr, an.cluster()));

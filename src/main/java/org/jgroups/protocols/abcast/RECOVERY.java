@@ -88,7 +88,7 @@ public class RECOVERY extends Protocol {
     protected ExecutorService server;
 
     protected final LongAdder chunks_served = new LongAdder(), bytes_served = new LongAdder(),
-        requests_shed = new LongAdder(), bad_headers = new LongAdder(), states_served = new LongAdder(),
+        requests_shed = new LongAdder(), bad_headers = new LongAdder(), foreign_dropped = new LongAdder(), states_served = new LongAdder(),
         state_bytes_served = new LongAdder(), states_installed = new LongAdder();
 
     /** State transfers this member requested and is receiving, by request id. */
@@ -144,7 +144,7 @@ public class RECOVERY extends Protocol {
 
     protected void attach(Replica replica) {
         if (replica == null) return; // a stand-in replica in tests
-        BulkCatchUp c = new BulkCatchUp(replica, this::fetch, () -> List.copyOf(abcast.members.memberIdsInView()),
+        BulkCatchUp c = new BulkCatchUp(replica, this::fetch, () -> List.copyOf(abcast.sameClusterMemberIdsInView()),
                                         chunk_size, request_timeout);
         catchUp = c;
         replica.setCatchUpHandler(c);
@@ -185,6 +185,10 @@ public class RECOVERY extends Protocol {
     }
 
     protected void handle(Message msg, RecoveryHeader h) {
+        if (abcast.isForeign(msg.getSrc())) { // another cluster with our name: its history is not ours, nor ours its
+            foreign_dropped.increment();
+            return;
+        }
         switch (h.type()) {
             case RecoveryHeader.FETCH -> serve(msg.getSrc(), h);
             case RecoveryHeader.CHUNK -> {
@@ -676,5 +680,10 @@ public class RECOVERY extends Protocol {
     @ManagedAttribute(description = "Messages with a malformed RECOVERY header, dropped")
     public long getBadHeaders() {
         return bad_headers.sum();
+    }
+
+    @ManagedAttribute(description = "RECOVERY messages from members of another cluster with the same name, dropped")
+    public long getForeignDropped() {
+        return foreign_dropped.sum();
     }
 }

@@ -109,6 +109,12 @@ class ClusterIdentityTest extends ChannelTestBase {
                              () -> ABCAST.find(a2).foreignMembers().equals("[B]")
                                  && ABCAST.find(b2).foreignMembers().equals("[A]"));
 
+        // Neither serves its history to the other through RECOVERY.
+        RECOVERY recoveryOfB = b2.getProtocolStack().findProtocol(RECOVERY.class);
+        a2.send(new org.jgroups.BytesMessage(b2.getAddress()).putHeader(recoveryOfB.getId(), RecoveryHeader.fetch(1, 1, 1 << 20)));
+        TestChannels.waitFor("B dropped A's fetch", 20_000, () -> recoveryOfB.getForeignDropped() == 1);
+        assertEquals(0, recoveryOfB.getChunksServed());
+
         // A brand-new member asks to join; it joins the cluster whose leader reaches it first and refuses the other.
         JChannel c = start("C", recC, "");
         TestChannels.waitFor("C joined one of the clusters", 20_000, () -> uuid(c) != null);
