@@ -52,21 +52,56 @@ public final class Codec {
 
         public Writer writeBytes(byte[] b) {
             writeInt(b.length);
+            return writeRaw(b);
+        }
+
+        /** Writes the bytes as they are, without a length (for blocks encoded separately, see WireFormat). */
+        public Writer writeRaw(byte[] b) {
             ensure(b.length);
             System.arraycopy(b, 0, buf, pos, b.length);
             pos += b.length;
             return this;
         }
 
-        /** Writes a string; null is allowed and read back as null. */
+        /**
+         * Writes a string; null is allowed and read back as null. The same bytes as a length-prefixed UTF-8
+         * encoding; ASCII (member ids, storage ids) is written in place without an intermediate array.
+         */
         public Writer writeString(String s) {
             if (s == null) return writeInt(-1);
-            return writeBytes(s.getBytes(StandardCharsets.UTF_8));
+            int n = s.length();
+            int start = pos;
+            writeInt(n);
+            ensure(n);
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80) { // not ASCII: start again with the general encoding
+                    pos = start;
+                    return writeBytes(s.getBytes(StandardCharsets.UTF_8));
+                }
+                buf[pos++] = (byte) c;
+            }
+            return this;
         }
 
-        public byte[] toByteArray() {
-            return Arrays.copyOf(buf, pos);
+        /** Bytes written so far. */
+        public int size() {
+            return pos;
         }
+
+        /** The bytes written; the buffer itself (no copy) when it was sized exactly. */
+        public byte[] toByteArray() {
+            return pos == buf.length ? buf : Arrays.copyOf(buf, pos);
+        }
+    }
+
+    /** The exact size {@link Writer#writeString} takes for s. */
+    public static int stringSize(String s) {
+        if (s == null) return 4;
+        int n = s.length();
+        for (int i = 0; i < n; i++)
+            if (s.charAt(i) >= 0x80) return 4 + s.getBytes(StandardCharsets.UTF_8).length;
+        return 4 + n;
     }
 
     public static final class Reader {

@@ -98,8 +98,8 @@ final class ReplicatedLog {
 
     /** Entries in [from, to], at most about maxBytes (at least one). */
     List<Entry> entries(long from, long to, long maxBytes) {
-        List<Entry> out = new ArrayList<>();
-        if (from > to) return out;
+        if (from > to) return new ArrayList<>();
+        List<Entry> out = new ArrayList<>((int) Math.min(to - from + 1, 4096));
         if (from < firstIndex()) throw new IllegalStateException("entry " + from + " was compacted");
         long bytes = 0;
         if (from <= stableIndex && recent.contains(from)) {

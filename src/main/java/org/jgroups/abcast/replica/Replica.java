@@ -27,8 +27,8 @@ import org.jgroups.logging.Log;
 import org.jgroups.logging.LogFactory;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -78,19 +78,27 @@ public final class Replica implements AutoCloseable {
     private long inflightBytes;
 
     // loop-thread state
-    private final Map<Long, PendingSubmission> pending = new HashMap<>();
+    /** This life's submissions not yet delivered, in sequence order (they commit in that order: FIFO per member). */
+    private final ArrayDeque<PendingSubmission> pending = new ArrayDeque<>();
+    /** Events taken from the inbox in one go, and how many of them have run. */
+    private final ArrayList<Runnable> batch = new ArrayList<>();
+    private int batchDone;
+    private long lastPublishNanos;
     private int freedCount;
     private long freedBytes;
     private Role lastRole;
     private String lastLeader;
     private long lastTerm = -1;
+    /** The entries of the last appends sent, encoded (see {@link #encode}). */
+    private final WireFormat.EncodedEntries[] recentEntries = new WireFormat.EncodedEntries[4];
+    private int nextRecent;
 
     private volatile CatchUpHandler catchUpHandler;
     private volatile ReplicaStatus status;
     private volatile String knownLeader;
     private final AtomicLong delivered = new AtomicLong(), submitted = new AtomicLong(), malformed = new AtomicLong();
 
-    private record PendingSubmission(CompletableFuture<Delivery> future, int bytes) {
+    private record PendingSubmission(long sequence, CompletableFuture<Delivery> future, int bytes) {
     }
 
     /** A submission on its way to the engine; failed explicitly if the replica stops before running it. */
@@ -105,7 +113,7 @@ public final class Replica implements AutoCloseable {
         @Override
         public void run() {
             long seq = engine.submit(payload);
-            pending.put(seq, new PendingSubmission(future, payload.length));
+            pending.addLast(new PendingSubmission(seq, future, payload.length));
             submitted.incrementAndGet();
         }
     }
@@ -331,10 +339,11 @@ public final class Replica implements AutoCloseable {
             while (running) {
                 long wait = nextTick - System.nanoTime();
                 Runnable event = wait > 0 ? inbox.poll(wait, TimeUnit.NANOSECONDS) : inbox.poll();
-                for (int n = 0; event != null; n++) {
+                if (event != null) {
                     event.run();
-                    if (n >= MAX_EVENTS_PER_ROUND) break;
-                    event = inbox.poll();
+                    inbox.drainTo(batch, MAX_EVENTS_PER_ROUND); // one lock for the lot, not one per event
+                    for (batchDone = 0; batchDone < batch.size(); ) batch.get(batchDone++).run();
+                    batch.clear();
                 }
                 long[] d = durable.getAndSet(null);
                 if (d != null) engine.persisted(d[0], d[1]);
@@ -360,7 +369,7 @@ public final class Replica implements AutoCloseable {
             r = engine.ready();
             if (r.hardState() != null) dir.updateTermAndVote(r.hardState().term(), r.hardState().votedFor());
             for (LogWrite w : r.writes()) groupCommit.submit(toLogWrite(w));
-            for (PeerMessage m : r.messages()) transport.send(m.to(), WireFormat.encode(m));
+            for (PeerMessage m : r.messages()) transport.send(m.to(), encode(m));
             for (Entry e : r.committed()) deliver(e);
             if (r.catchUpWanted() != null) {
                 CatchUpHandler h = catchUpHandler;
@@ -372,7 +381,27 @@ public final class Replica implements AutoCloseable {
                          + "recovery layer", options.memberId(), s.follower(), s.leaderSnapshotIndex() + 1);
             releaseWindow();
         } while (r.moreCommitted());
-        publishStatus();
+        // Every round when idle, else at most every 1 ms (or at once when the role, leader or term changed).
+        long now = System.nanoTime();
+        if (inbox.isEmpty() || now - lastPublishNanos >= 1_000_000 || engine.role() != lastRole
+            || engine.term() != lastTerm || !java.util.Objects.equals(engine.leader(), lastLeader)) {
+            lastPublishNanos = now;
+            publishStatus();
+        }
+    }
+
+    /**
+     * Encodes a peer message. The leader sends the same entries to every follower that is at the same position: their
+     * encoding is done once and shared (the last few blocks are kept, compared by entry identity).
+     */
+    private byte[] encode(PeerMessage m) {
+        if (!(m instanceof PeerMessage.AppendRequest a) || a.entries().isEmpty()) return WireFormat.encode(m);
+        for (WireFormat.EncodedEntries block : recentEntries)
+            if (block != null && block.encodes(a.entries())) return WireFormat.encodeAppend(a, block);
+        WireFormat.EncodedEntries block = WireFormat.encodeAppendEntries(a.entries());
+        recentEntries[nextRecent] = block;
+        nextRecent = (nextRecent + 1) % recentEntries.length;
+        return WireFormat.encodeAppend(a, block);
     }
 
     private static org.jgroups.abcast.log.LogWrite toLogWrite(LogWrite w) {
@@ -396,11 +425,14 @@ public final class Replica implements AutoCloseable {
             log.error("%s: the application threw while delivering index %d: %s", options.memberId(), e.index(), ex);
         }
         if (e.origin().equals(options.memberId()) && e.incarnation() == incarnation) {
-            PendingSubmission p = pending.remove(e.sequence());
-            if (p != null) {
+            // Own entries of this life are delivered in sequence order, each once: the head is this one.
+            PendingSubmission p;
+            while ((p = pending.peekFirst()) != null && p.sequence <= e.sequence()) {
+                pending.pollFirst();
                 freedCount++;
                 freedBytes += p.bytes;
-                p.future.complete(d);
+                if (p.sequence == e.sequence()) p.future.complete(d);
+                else p.future.completeExceptionally(new IllegalStateException("submission " + p.sequence + " skipped"));
             }
         }
     }
@@ -431,8 +463,11 @@ public final class Replica implements AutoCloseable {
 
     private void failPending(String why) {
         IllegalStateException e = new IllegalStateException(why);
-        for (PendingSubmission p : pending.values()) p.future.completeExceptionally(e);
+        for (PendingSubmission p : pending) p.future.completeExceptionally(e);
         pending.clear();
+        for (int i = batchDone; i < batch.size(); i++) // taken from the inbox but not run: the loop stopped
+            if (batch.get(i) instanceof SubmitEvent s) s.future.completeExceptionally(e);
+        batch.clear();
         failQueued(why);
     }
 

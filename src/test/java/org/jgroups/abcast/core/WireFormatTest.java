@@ -8,7 +8,9 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 class WireFormatTest {
@@ -36,6 +38,27 @@ class WireFormatTest {
         var a = (PeerMessage.AppendRequest) WireFormat.decode(WireFormat.encode(SAMPLES.get(2)));
         assertEquals(DATA.toString(), a.entries().get(0).toString());
         assertArrayEquals(DATA.payload(), a.entries().get(0).payload());
+    }
+
+    @Test
+    void anAppendEncodedWithSharedEntriesIsTheSameBytes() {
+        List<Entry> entries = List.of(DATA, Entry.noop(8, 5, "a"), new Entry(9, 5, EntryType.DATA, "\u00e9t\u00e9", 1, 2, new byte[300]));
+        var toB = new PeerMessage.AppendRequest("a", "b", 5, 6, 3, entries, 6);
+        var toC = new PeerMessage.AppendRequest("a", "c-longer-name", 5, 6, 3, entries, 7);
+        WireFormat.EncodedEntries block = WireFormat.encodeAppendEntries(toB.entries());
+        assertTrue(block.encodes(toC.entries()));
+        assertArrayEquals(WireFormat.encode(toB), WireFormat.encodeAppend(toB, block));
+        assertArrayEquals(WireFormat.encode(toC), WireFormat.encodeAppend(toC, block));
+        var other = new PeerMessage.AppendRequest("a", "b", 5, 6, 3, List.of(DATA), 6);
+        assertFalse(block.encodes(other.entries()), "other entries are not taken from the block");
+        assertThrows(IllegalArgumentException.class, () -> WireFormat.encodeAppend(other, block));
+    }
+
+    @Test
+    void nonAsciiStringsSurviveEncoding() {
+        var m = new PeerMessage.VoteResponse("m\u00fcller", "\u65e5\u672c", 5, false, true, "disk-\ud83d\ude00");
+        var back = (PeerMessage.VoteResponse) WireFormat.decode(WireFormat.encode(m));
+        assertEquals(m, back);
     }
 
     @Test
