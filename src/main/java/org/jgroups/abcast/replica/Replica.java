@@ -98,22 +98,25 @@ public final class Replica implements AutoCloseable {
     private volatile String knownLeader;
     private final AtomicLong delivered = new AtomicLong(), submitted = new AtomicLong(), malformed = new AtomicLong();
 
-    private record PendingSubmission(long sequence, CompletableFuture<Delivery> future, int bytes) {
+    /** future completes with the Delivery, or with just its index (a Long) if indexOnly. */
+    private record PendingSubmission(long sequence, CompletableFuture<Object> future, boolean indexOnly, int bytes) {
     }
 
     /** A submission on its way to the engine; failed explicitly if the replica stops before running it. */
     private final class SubmitEvent implements Runnable {
         final byte[] payload;
-        final CompletableFuture<Delivery> future = new CompletableFuture<>();
+        final boolean indexOnly;
+        final CompletableFuture<Object> future = new CompletableFuture<>();
 
-        SubmitEvent(byte[] payload) {
+        SubmitEvent(byte[] payload, boolean indexOnly) {
             this.payload = payload;
+            this.indexOnly = indexOnly;
         }
 
         @Override
         public void run() {
             long seq = engine.submit(payload);
-            pending.addLast(new PendingSubmission(seq, future, payload.length));
+            pending.addLast(new PendingSubmission(seq, future, indexOnly, payload.length));
             submitted.incrementAndGet();
         }
     }
@@ -197,7 +200,22 @@ public final class Replica implements AutoCloseable {
      * Submits a message for total order. Blocks while the in-flight window is full or no leader is known, up to
      * sendTimeoutMillis, then throws. The future completes with the Delivery once the message is committed.
      */
+    @SuppressWarnings("unchecked")
     public CompletableFuture<Delivery> submit(byte[] payload) throws InterruptedException, SubmitTimeoutException {
+        return (CompletableFuture<Delivery>) (CompletableFuture<?>) submit(payload, false);
+    }
+
+    /**
+     * Like {@link #submit}, but the future completes with the message's index only: no Delivery to keep and no
+     * dependent stage to run on the loop thread (what the JGroups layer hands to its callers).
+     */
+    @SuppressWarnings("unchecked")
+    public CompletableFuture<Long> submitForIndex(byte[] payload) throws InterruptedException, SubmitTimeoutException {
+        return (CompletableFuture<Long>) (CompletableFuture<?>) submit(payload, true);
+    }
+
+    private CompletableFuture<Object> submit(byte[] payload, boolean indexOnly)
+        throws InterruptedException, SubmitTimeoutException {
         checkUsable();
         // A delivery callback that sends runs on the loop thread, which is the only one that frees the window:
         // waiting there would wait for itself. Such sends are admitted at once (the engine buffers them).
@@ -217,7 +235,7 @@ public final class Replica implements AutoCloseable {
         } finally {
             windowLock.unlock();
         }
-        SubmitEvent event = new SubmitEvent(payload);
+        SubmitEvent event = new SubmitEvent(payload, indexOnly);
         if (onLoop) event.run();
         else enqueue(event);
         if (!running) failQueued("replica " + options.memberId() + " closed"); // raced with close(): fail, don't hang
@@ -368,7 +386,12 @@ public final class Replica implements AutoCloseable {
         do {
             r = engine.ready();
             if (r.hardState() != null) dir.updateTermAndVote(r.hardState().term(), r.hardState().votedFor());
-            for (LogWrite w : r.writes()) groupCommit.submit(toLogWrite(w));
+            for (LogWrite w : r.writes()) {
+                // Encoding the entries into log records happens on the log writer thread, off this loop.
+                long bytes = 0;
+                for (Entry e : w.entries()) bytes += e.sizeEstimate() + 24;
+                groupCommit.submit(w.fromIndex(), w.fromIndex() + w.entries().size() - 1, bytes, () -> toLogWrite(w));
+            }
             for (PeerMessage m : r.messages()) transport.send(m.to(), encode(m));
             for (Entry e : r.committed()) deliver(e);
             if (r.catchUpWanted() != null) {
@@ -431,7 +454,7 @@ public final class Replica implements AutoCloseable {
                 pending.pollFirst();
                 freedCount++;
                 freedBytes += p.bytes;
-                if (p.sequence == e.sequence()) p.future.complete(d);
+                if (p.sequence == e.sequence()) p.future.complete(p.indexOnly ? (Object) d.index() : d);
                 else p.future.completeExceptionally(new IllegalStateException("submission " + p.sequence + " skipped"));
             }
         }

@@ -282,9 +282,9 @@ public class ABCAST extends Protocol {
             throw new IllegalArgumentException("ABCAST: cannot serialize the message for ordering: " + e, e);
         }
         try {
-            CompletableFuture<Delivery> f = r.submit(bytes);
+            CompletableFuture<Long> f = r.submitForIndex(bytes);
             num_ordered_sent.increment();
-            return f.thenApply(Delivery::index);
+            return f;
         } catch (SubmitTimeoutException e) {
             num_send_timeouts.increment();
             throw new OrderingUnavailableException(timeoutMessage(e), e);
