@@ -1,7 +1,10 @@
 package org.jgroups.abcast.core;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -19,6 +22,10 @@ public final class Codec {
             super(message);
         }
     }
+
+    /** Big-endian int and long access to byte arrays (one store instead of a loop over the bytes). */
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     public static final class Writer {
         private byte[] buf;
@@ -40,13 +47,15 @@ public final class Codec {
 
         public Writer writeInt(int v) {
             ensure(4);
-            for (int shift = 24; shift >= 0; shift -= 8) buf[pos++] = (byte) (v >>> shift);
+            INT.set(buf, pos, v);
+            pos += 4;
             return this;
         }
 
         public Writer writeLong(long v) {
             ensure(8);
-            for (int shift = 56; shift >= 0; shift -= 8) buf[pos++] = (byte) (v >>> shift);
+            LONG.set(buf, pos, v);
+            pos += 8;
             return this;
         }
 
@@ -106,6 +115,13 @@ public final class Codec {
 
     public static final class Reader {
         private final ByteBuffer buf;
+        /**
+         * The last few strings read, with their bytes: the entries of one message repeat a handful of origins, and
+         * each would otherwise be a new String (and its array) per entry.
+         */
+        private final String[] recentStrings = new String[4];
+        private final byte[][] recentBytes = new byte[4][];
+        private int nextRecent;
 
         public Reader(byte[] bytes) {
             this.buf = ByteBuffer.wrap(bytes);
@@ -149,8 +165,17 @@ public final class Codec {
             if (len == -1) return null;
             if (len < 0 || len > buf.remaining())
                 throw new MalformedException("bad string length " + len + " with " + buf.remaining() + " bytes left");
-            String s = new String(buf.array(), buf.position(), len, StandardCharsets.UTF_8);
+            byte[] a = buf.array();
+            int from = buf.arrayOffset() + buf.position();
             buf.position(buf.position() + len);
+            for (int i = 0; i < recentStrings.length; i++) {
+                byte[] b = recentBytes[i];
+                if (b != null && b.length == len && Arrays.equals(b, 0, len, a, from, from + len)) return recentStrings[i];
+            }
+            String s = new String(a, from, len, StandardCharsets.UTF_8);
+            recentStrings[nextRecent] = s;
+            recentBytes[nextRecent] = Arrays.copyOfRange(a, from, from + len);
+            nextRecent = (nextRecent + 1) & (recentStrings.length - 1);
             return s;
         }
 

@@ -246,6 +246,15 @@ public final class BenchMain {
             expected = total;
             if (cfg.verbose) {
                 StringBuilder sb = new StringBuilder();
+                // CPU of all member processes per message delivered (each message is delivered at every member):
+                // unlike the rates, hardly affected by other load on the machine.
+                long cpu = 0, delivered = 0;
+                for (Map<String, String> r : replies) {
+                    cpu += r.containsKey("cpu_nanos") ? Control.num(r, "cpu_nanos") : 0;
+                    delivered += Control.num(r, "delivered");
+                }
+                sb.append(String.format(Locale.ROOT, " cpu_us_per_msg=%.2f",
+                                        cpu / 1e3 / Math.max(1.0, (double) delivered / replies.size())));
                 for (Map<String, String> r : replies) {
                     Histogram h = BenchMember.decode(r.get("hist"));
                     sb.append(String.format(Locale.ROOT, " m%s:%.0f/s,p50=%.2f,p99=%.2f,n=%d", r.get("index"),
