@@ -103,7 +103,8 @@ public final class Engine {
         this.opt = Objects.requireNonNull(options);
         this.self = options.memberId();
         this.random = new Random(options.randomSeed());
-        this.log = new ReplicatedLog(store, snapshot, options.maxApplyBytes(), 4L * options.maxApplyBytes());
+        // Unapplied entries stay cached regardless of this budget; applied ones are kept for followers a little behind.
+        this.log = new ReplicatedLog(store, snapshot, options.maxApplyBytes(), options.maxApplyBytes());
         this.term = hardState.term();
         this.votedFor = hardState.votedFor();
         if (log.lastTerm() > term)

@@ -1,10 +1,14 @@
 package org.jgroups.abcast.core;
 
 /**
- * The most recent durable entries, kept in memory up to a byte budget so that delivering and replicating what was
- * just written does not read it back from storage. Holds a contiguous index range; a ring buffer gives O(1) access by
- * index, append at the end, eviction at the front and truncation at the end. The first index and each entry's size
- * are kept beside the ring, so that bookkeeping never touches the (cold) entries themselves.
+ * The most recent durable entries, kept in memory so that delivering and replicating what was just written does not
+ * read it back from storage. Entries not yet applied are kept (they are about to be delivered; their number is bounded
+ * by the members' in-flight windows, and capped at 8 times the budget); applied ones only up to a byte budget, oldest
+ * evicted first. A small budget keeps the live set, and with it the cost of every young collection, small.
+ *
+ * <p>Holds a contiguous index range; a ring buffer gives O(1) access by index, append at the end, eviction at the
+ * front and truncation at the end. The first index and each entry's size are kept beside the ring, so that
+ * bookkeeping never touches the (cold) entries themselves.
  */
 final class EntryCache {
     private final long maxBytes;
@@ -36,8 +40,11 @@ final class EntryCache {
         return ring[(int) ((head + (index - first)) & (ring.length - 1))];
     }
 
-    /** Appends an entry that must directly follow the last one (otherwise the cache restarts at it). */
-    void add(Entry e) {
+    /**
+     * Appends an entry that must directly follow the last one (otherwise the cache restarts at it). Entries from
+     * keepFrom on are never evicted.
+     */
+    void add(Entry e, long keepFrom) {
         if (size > 0 && e.index() != first + size) clear();
         if (size == ring.length) grow();
         if (size == 0) first = e.index();
@@ -47,7 +54,15 @@ final class EntryCache {
         sizes[slot] = n;
         size++;
         bytes += n;
-        while (bytes > maxBytes && size > 1) removeFirst();
+        trim(keepFrom);
+    }
+
+    /**
+     * Evicts the oldest entries below keepFrom while over the budget, and any oldest ones beyond 8 times the budget (a
+     * member replaying a long history after a restart must not hold everything that arrives meanwhile).
+     */
+    void trim(long keepFrom) {
+        while (size > 1 && (bytes > maxBytes && first < keepFrom || bytes > 8 * maxBytes)) removeFirst();
     }
 
     /** Drops every entry with index >= from. */

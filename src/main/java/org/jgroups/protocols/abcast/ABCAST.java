@@ -639,6 +639,24 @@ public class ABCAST extends Protocol {
 
     /** Receives the replica's committed entries, on its loop thread, in index order. */
     protected class Listener implements DeliveryListener {
+        /** srcFor answers, valid while the directory's address version is unchanged (the directory is locked). */
+        private final Map<String, Address> sources = new java.util.HashMap<>();
+        private long sourcesVersion = -1;
+
+        private Address srcFor(String origin) {
+            long v = members.addressVersion();
+            if (v != sourcesVersion) {
+                sources.clear();
+                sourcesVersion = v;
+            }
+            Address a = sources.get(origin);
+            if (a == null) {
+                a = members.srcFor(origin);
+                if (sources.size() < 1024) sources.put(origin, a);
+            }
+            return a;
+        }
+
         @Override
         public void deliver(Delivery d) {
             MessageCodec.Decoded dec;
@@ -652,7 +670,7 @@ public class ABCAST extends Protocol {
             }
             if (dec.dontLoopback() && d.origin().equals(own_id)) return;
             Message msg = dec.message();
-            msg.setSrc(members.srcFor(d.origin()));
+            msg.setSrc(srcFor(d.origin()));
             msg.putHeader(id, AbcastHeader.ordered(d.index(), d.term(), d.origin()));
             num_delivered_up.increment();
             try {
