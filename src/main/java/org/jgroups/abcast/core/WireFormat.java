@@ -61,43 +61,20 @@ public final class WireFormat {
     }
 
     /**
-     * The entries of an append, encoded once so that the appends of the same entries to several followers (which
-     * differ only in their header) share the work. Remembers the entries it encodes, by identity.
+     * The append without an addressee ("to" empty): the same bytes for every follower at the same position, so the
+     * leader encodes them once and sends them to all of those. The receiving adapter takes itself as the addressee
+     * ({@link #addressedTo}): which follower a JGroups unicast reaches is the transport's business, and an append is
+     * checked against the receiver's own log whoever receives it.
      */
-    public static final class EncodedEntries {
-        private final Entry[] entries;
-        private final byte[] bytes;
-
-        private EncodedEntries(List<Entry> entries, byte[] bytes) {
-            this.entries = entries.toArray(new Entry[0]);
-            this.bytes = bytes;
-        }
-
-        /** True if these are exactly the given entries (the same objects in the same order). */
-        public boolean encodes(List<Entry> other) {
-            if (other.size() != entries.length) return false;
-            for (int i = 0; i < entries.length; i++)
-                if (other.get(i) != entries[i]) return false;
-            return true;
-        }
+    public static AppendRequest unaddressed(AppendRequest a) {
+        return new AppendRequest(a.from(), "", a.term(), a.prevIndex(), a.prevTerm(), a.entries(), a.commitIndex());
     }
 
-    public static EncodedEntries encodeAppendEntries(List<Entry> entries) {
-        int size = 0;
-        for (Entry e : entries) size += entrySize(e);
-        Codec.Writer w = new Codec.Writer(size);
-        for (Entry e : entries) writeEntry(w, e);
-        return new EncodedEntries(entries, w.toByteArray());
-    }
-
-    /** The same bytes as {@link #encode} of the append, with its entries taken from block (which must encode them). */
-    public static byte[] encodeAppend(AppendRequest a, EncodedEntries block) {
-        if (!block.encodes(a.entries())) throw new IllegalArgumentException("the block does not encode " + a);
-        Codec.Writer w = new Codec.Writer(1 + appendHeaderSize(a) + block.bytes.length);
-        w.writeByte(VERSION);
-        appendHeader(w, a);
-        w.writeRaw(block.bytes);
-        return w.toByteArray();
+    /** A decoded message addressed to member: an unaddressed append gets member as its addressee. */
+    public static PeerMessage addressedTo(PeerMessage m, String member) {
+        if (m instanceof AppendRequest a && a.to().isEmpty())
+            return new AppendRequest(a.from(), member, a.term(), a.prevIndex(), a.prevTerm(), a.entries(), a.commitIndex());
+        return m;
     }
 
     public static PeerMessage decode(byte[] bytes) {

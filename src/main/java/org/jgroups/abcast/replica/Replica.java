@@ -89,8 +89,8 @@ public final class Replica implements AutoCloseable {
     private Role lastRole;
     private String lastLeader;
     private long lastTerm = -1;
-    /** The entries of the last appends sent, encoded (see {@link #encode}). */
-    private final WireFormat.EncodedEntries[] recentEntries = new WireFormat.EncodedEntries[4];
+    /** The last appends sent, encoded (see {@link #encode}). */
+    private final SharedAppend[] recentAppends = new SharedAppend[4];
     private int nextRecent;
 
     private volatile CatchUpHandler catchUpHandler;
@@ -256,7 +256,7 @@ public final class Replica implements AutoCloseable {
     public void receive(byte[] encoded) {
         PeerMessage m;
         try {
-            m = WireFormat.decode(encoded);
+            m = WireFormat.addressedTo(WireFormat.decode(encoded), options.memberId());
         } catch (Codec.MalformedException | IllegalArgumentException e) {
             long n = malformed.incrementAndGet();
             if (n == 1 || n % 1000 == 0) log.warn("%s: dropped malformed peer message (%d so far): %s", options.memberId(), n, e.getMessage());
@@ -414,17 +414,32 @@ public final class Replica implements AutoCloseable {
     }
 
     /**
-     * Encodes a peer message. The leader sends the same entries to every follower that is at the same position: their
-     * encoding is done once and shared (the last few blocks are kept, compared by entry identity).
+     * Encodes a peer message. The leader sends the same append (same entries, position and commit index) to every
+     * follower that is at the same position: it is encoded once, without addressee, and the same bytes go to all of
+     * them (see {@link WireFormat#unaddressed}). The last few are kept and recognised by entry identity.
      */
     private byte[] encode(PeerMessage m) {
         if (!(m instanceof PeerMessage.AppendRequest a) || a.entries().isEmpty()) return WireFormat.encode(m);
-        for (WireFormat.EncodedEntries block : recentEntries)
-            if (block != null && block.encodes(a.entries())) return WireFormat.encodeAppend(a, block);
-        WireFormat.EncodedEntries block = WireFormat.encodeAppendEntries(a.entries());
-        recentEntries[nextRecent] = block;
-        nextRecent = (nextRecent + 1) % recentEntries.length;
-        return WireFormat.encodeAppend(a, block);
+        for (SharedAppend s : recentAppends)
+            if (s != null && s.sameAs(a)) return s.bytes;
+        SharedAppend s = new SharedAppend(a, WireFormat.encode(WireFormat.unaddressed(a)));
+        recentAppends[nextRecent] = s;
+        nextRecent = (nextRecent + 1) % recentAppends.length;
+        return s.bytes;
+    }
+
+    private record SharedAppend(PeerMessage.AppendRequest append, byte[] bytes) {
+        /** The same append but for its addressee: same leader, term, position, commit index and entry objects. */
+        boolean sameAs(PeerMessage.AppendRequest o) {
+            PeerMessage.AppendRequest a = append;
+            if (o.term() != a.term() || o.prevIndex() != a.prevIndex() || o.prevTerm() != a.prevTerm()
+                || o.commitIndex() != a.commitIndex() || !o.from().equals(a.from())
+                || o.entries().size() != a.entries().size())
+                return false;
+            for (int i = 0; i < a.entries().size(); i++)
+                if (o.entries().get(i) != a.entries().get(i)) return false;
+            return true;
+        }
     }
 
     private static org.jgroups.abcast.log.LogWrite toLogWrite(LogWrite w) {
