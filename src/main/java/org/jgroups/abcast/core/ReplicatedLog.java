@@ -102,7 +102,8 @@ final class ReplicatedLog {
     /** Entries in [from, to], at most about maxBytes (at least one). */
     List<Entry> entries(long from, long to, long maxBytes) {
         if (from > to) return new ArrayList<>();
-        List<Entry> out = new ArrayList<>((int) Math.min(to - from + 1, 16384));
+        // sized for the range, or for what maxBytes admits of small entries if that is fewer
+        List<Entry> out = new ArrayList<>((int) Math.min(to - from + 1, Math.min(16384, maxBytes / 256 + 1)));
         if (from < firstIndex()) throw new IllegalStateException("entry " + from + " was compacted");
         long bytes = 0;
         if (from <= stableIndex && recent.contains(from)) {
