@@ -1,7 +1,10 @@
 package org.jgroups.abcast.core;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -19,6 +22,10 @@ public final class Codec {
             super(message);
         }
     }
+
+    /** Big-endian int and long access to byte arrays (one store instead of a loop over the bytes). */
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     public static final class Writer {
         private byte[] buf;
@@ -40,37 +47,81 @@ public final class Codec {
 
         public Writer writeInt(int v) {
             ensure(4);
-            for (int shift = 24; shift >= 0; shift -= 8) buf[pos++] = (byte) (v >>> shift);
+            INT.set(buf, pos, v);
+            pos += 4;
             return this;
         }
 
         public Writer writeLong(long v) {
             ensure(8);
-            for (int shift = 56; shift >= 0; shift -= 8) buf[pos++] = (byte) (v >>> shift);
+            LONG.set(buf, pos, v);
+            pos += 8;
             return this;
         }
 
         public Writer writeBytes(byte[] b) {
             writeInt(b.length);
+            return writeRaw(b);
+        }
+
+        /** Writes the bytes as they are, without a length (for blocks encoded separately, see WireFormat). */
+        public Writer writeRaw(byte[] b) {
             ensure(b.length);
             System.arraycopy(b, 0, buf, pos, b.length);
             pos += b.length;
             return this;
         }
 
-        /** Writes a string; null is allowed and read back as null. */
+        /**
+         * Writes a string; null is allowed and read back as null. The same bytes as a length-prefixed UTF-8
+         * encoding; ASCII (member ids, storage ids) is written in place without an intermediate array.
+         */
         public Writer writeString(String s) {
             if (s == null) return writeInt(-1);
-            return writeBytes(s.getBytes(StandardCharsets.UTF_8));
+            int n = s.length();
+            int start = pos;
+            writeInt(n);
+            ensure(n);
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80) { // not ASCII: start again with the general encoding
+                    pos = start;
+                    return writeBytes(s.getBytes(StandardCharsets.UTF_8));
+                }
+                buf[pos++] = (byte) c;
+            }
+            return this;
         }
 
-        public byte[] toByteArray() {
-            return Arrays.copyOf(buf, pos);
+        /** Bytes written so far. */
+        public int size() {
+            return pos;
         }
+
+        /** The bytes written; the buffer itself (no copy) when it was sized exactly. */
+        public byte[] toByteArray() {
+            return pos == buf.length ? buf : Arrays.copyOf(buf, pos);
+        }
+    }
+
+    /** The exact size {@link Writer#writeString} takes for s. */
+    public static int stringSize(String s) {
+        if (s == null) return 4;
+        int n = s.length();
+        for (int i = 0; i < n; i++)
+            if (s.charAt(i) >= 0x80) return 4 + s.getBytes(StandardCharsets.UTF_8).length;
+        return 4 + n;
     }
 
     public static final class Reader {
         private final ByteBuffer buf;
+        /**
+         * The last few strings read, with their bytes: the entries of one message repeat a handful of origins, and
+         * each would otherwise be a new String (and its array) per entry.
+         */
+        private final String[] recentStrings = new String[4];
+        private final byte[][] recentBytes = new byte[4][];
+        private int nextRecent;
 
         public Reader(byte[] bytes) {
             this.buf = ByteBuffer.wrap(bytes);
@@ -114,8 +165,17 @@ public final class Codec {
             if (len == -1) return null;
             if (len < 0 || len > buf.remaining())
                 throw new MalformedException("bad string length " + len + " with " + buf.remaining() + " bytes left");
-            String s = new String(buf.array(), buf.position(), len, StandardCharsets.UTF_8);
+            byte[] a = buf.array();
+            int from = buf.arrayOffset() + buf.position();
             buf.position(buf.position() + len);
+            for (int i = 0; i < recentStrings.length; i++) {
+                byte[] b = recentBytes[i];
+                if (b != null && b.length == len && Arrays.equals(b, 0, len, a, from, from + len)) return recentStrings[i];
+            }
+            String s = new String(a, from, len, StandardCharsets.UTF_8);
+            recentStrings[nextRecent] = s;
+            recentBytes[nextRecent] = Arrays.copyOfRange(a, from, from + len);
+            nextRecent = (nextRecent + 1) & (recentStrings.length - 1);
             return s;
         }
 

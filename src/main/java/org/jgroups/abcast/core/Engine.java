@@ -86,6 +86,11 @@ public final class Engine {
     private boolean leaving;
     private int leaveElapsed;
 
+    /** Cache of {@link #replicationTargets()} and the inputs it was built from. */
+    private Set<String> targets = Set.of();
+    private Configuration targetsNewest, targetsCommitted;
+    private boolean targetsWithoutDeparted;
+
     private final List<PeerMessage> outbox = new ArrayList<>();
     private final List<SnapshotNeeded> snapshotNeeds = new ArrayList<>();
 
@@ -98,7 +103,8 @@ public final class Engine {
         this.opt = Objects.requireNonNull(options);
         this.self = options.memberId();
         this.random = new Random(options.randomSeed());
-        this.log = new ReplicatedLog(store, snapshot, options.maxApplyBytes(), 4L * options.maxApplyBytes());
+        // Unapplied entries stay cached regardless of this budget; applied ones are kept for followers a little behind.
+        this.log = new ReplicatedLog(store, snapshot, options.maxApplyBytes(), options.maxApplyBytes());
         this.term = hardState.term();
         this.votedFor = hardState.votedFor();
         if (log.lastTerm() > term)
@@ -661,10 +667,7 @@ public final class Engine {
     }
 
     private void replicate() {
-        // Members removed by an uncommitted change still get the log, so that they learn of their removal.
-        Set<String> targets = new TreeSet<>(log.config().members());
-        targets.addAll(log.configAt(log.commitIndex()).members());
-        targets.addAll(departed.keySet());
+        Set<String> targets = replicationTargets();
         progress.keySet().retainAll(targets);
         for (String m : targets) {
             if (m.equals(self)) continue;
@@ -673,6 +676,25 @@ public final class Engine {
             Long removedAt = departed.get(m);
             if (removedAt != null && p.accepted >= removedAt && p.sentCommit >= removedAt) departed.remove(m);
         }
+    }
+
+    /**
+     * Everyone the leader replicates to. Members removed by an uncommitted change still get the log, so that they
+     * learn of their removal; so do departed members until they know it. Rebuilt only when one of its inputs changed
+     * (this runs on every Ready).
+     */
+    private Set<String> replicationTargets() {
+        Configuration newest = log.config(), committed = log.configAt(log.commitIndex());
+        if (newest != targetsNewest || committed != targetsCommitted || !departed.isEmpty() || !targetsWithoutDeparted) {
+            Set<String> t = new TreeSet<>(newest.members());
+            t.addAll(committed.members());
+            t.addAll(departed.keySet());
+            targets = t;
+            targetsNewest = newest;
+            targetsCommitted = committed;
+            targetsWithoutDeparted = departed.isEmpty(); // with departed members: rebuilt every time (rare, short)
+        }
+        return targets;
     }
 
     private void sendAppends(String follower, FollowerProgress p) {
@@ -839,8 +861,9 @@ public final class Engine {
                 joinRequests.remove(j.getKey()); // handled: a member still outside asks again
                 return;
             }
-        for (Map.Entry<String, String> f : followersWithNewStorage().entrySet())
-            if (propose(new ConfigChange.AddLearner(f.getKey(), f.getValue())) == ProposalResult.ACCEPTED) return;
+        if (anyFollowerWithNewStorage(c))
+            for (Map.Entry<String, String> f : followersWithNewStorage().entrySet())
+                if (propose(new ConfigChange.AddLearner(f.getKey(), f.getValue())) == ProposalResult.ACCEPTED) return;
         for (Map.Entry<String, String> l : c.learners().entrySet()) {
             FollowerProgress p = progress.get(l.getKey());
             // Promote only a learner that is caught up and answering now (not one that went quiet).
@@ -848,6 +871,15 @@ public final class Engine {
                 && p.match >= log.lastIndex() - opt.promoteLagEntries()
                 && propose(new ConfigChange.Promote(l.getKey())) == ProposalResult.ACCEPTED) return;
         }
+    }
+
+    /** The cheap test for {@link #followersWithNewStorage()} (which allocates), on every Ready. */
+    private boolean anyFollowerWithNewStorage(Configuration c) {
+        for (Map.Entry<String, FollowerProgress> e : progress.entrySet()) {
+            String reported = e.getValue().reportedStorage;
+            if (reported != null && c.contains(e.getKey()) && !reported.equals(c.storageOf(e.getKey()))) return true;
+        }
+        return false;
     }
 
     /** Leader: counts, per member of the configuration, the ticks it has been missing from the hints. */

@@ -19,7 +19,10 @@ final class ReplicatedLog {
     private final LogReader store;
     private long stableIndex;
     private final ArrayList<Entry> unstable = new ArrayList<>();
-    /** Recently stabilized entries (indices <= stableIndex), so fresh entries are not read back from storage. */
+    /**
+     * Recently stabilized entries (indices <= stableIndex), so fresh entries are not read back from storage: all those
+     * not yet applied, plus applied ones up to a byte budget.
+     */
     private final EntryCache recent;
     /** Writes to hand out at the next Ready, built in place: appends extend the last one without copying. */
     private final List<PendingWrite> pendingWrites = new ArrayList<>();
@@ -98,8 +101,9 @@ final class ReplicatedLog {
 
     /** Entries in [from, to], at most about maxBytes (at least one). */
     List<Entry> entries(long from, long to, long maxBytes) {
-        List<Entry> out = new ArrayList<>();
-        if (from > to) return out;
+        if (from > to) return new ArrayList<>();
+        // sized for the range, or for what maxBytes admits of small entries if that is fewer
+        List<Entry> out = new ArrayList<>((int) Math.min(to - from + 1, Math.min(16384, maxBytes / 256 + 1)));
         if (from < firstIndex()) throw new IllegalStateException("entry " + from + " was compacted");
         long bytes = 0;
         if (from <= stableIndex && recent.contains(from)) {
@@ -179,7 +183,7 @@ final class ReplicatedLog {
     boolean stableTo(long index, long term) {
         if (index <= stableIndex || index > lastIndex() || term(index) != term) return false;
         List<Entry> nowStable = unstable.subList(0, (int) (index - stableIndex));
-        for (Entry e : nowStable) recent.add(e);
+        for (Entry e : nowStable) recent.add(e, appliedIndex + 1);
         nowStable.clear();
         stableIndex = index;
         return true;
@@ -194,6 +198,7 @@ final class ReplicatedLog {
         if (index > commitIndex && !beyondCommitAllowed)
             throw new IllegalStateException("apply " + index + " beyond commit " + commitIndex);
         appliedIndex = index;
+        recent.trim(appliedIndex + 1);
     }
 
     /** Replaces the whole log with a snapshot (follower install). */

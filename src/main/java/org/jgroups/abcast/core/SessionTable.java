@@ -1,5 +1,6 @@
 package org.jgroups.abcast.core;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -23,10 +24,33 @@ public final class SessionTable {
         STALE
     }
 
-    private record Session(long incarnation, long lastSequence) {
+    /** Mutable, so that recording the next submission of a life (the hot path) allocates nothing. */
+    private static final class Session {
+        long incarnation, lastSequence;
+
+        Session(long incarnation, long lastSequence) {
+            this.incarnation = incarnation;
+            this.lastSequence = lastSequence;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Session s && s.incarnation == incarnation && s.lastSequence == lastSequence;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(incarnation) * 31 + Long.hashCode(lastSequence);
+        }
+
+        @Override
+        public String toString() {
+            return "Session[incarnation=" + incarnation + ", lastSequence=" + lastSequence + "]";
+        }
     }
 
-    private final Map<String, Session> sessions = new TreeMap<>();
+    /** Looked up by member id on every submission and every applied entry: a hash map; sorted only to encode. */
+    private final Map<String, Session> sessions = new HashMap<>();
 
     public Verdict check(String member, long incarnation, long sequence) {
         Session s = sessions.get(member);
@@ -42,8 +66,12 @@ public final class SessionTable {
     /** Records that (member, incarnation, sequence) is in the log. */
     public void record(String member, long incarnation, long sequence) {
         Session s = sessions.get(member);
-        if (s == null || incarnation > s.incarnation || (incarnation == s.incarnation && sequence > s.lastSequence))
+        if (s == null) {
             sessions.put(member, new Session(incarnation, sequence));
+        } else if (incarnation > s.incarnation || (incarnation == s.incarnation && sequence > s.lastSequence)) {
+            s.incarnation = incarnation;
+            s.lastSequence = sequence;
+        }
     }
 
     /** Applies a log entry: DATA entries advance their origin's session. */
@@ -53,7 +81,7 @@ public final class SessionTable {
 
     public SessionTable copy() {
         SessionTable t = new SessionTable();
-        t.sessions.putAll(sessions);
+        sessions.forEach((m, s) -> t.sessions.put(m, new Session(s.incarnation, s.lastSequence)));
         return t;
     }
 
@@ -61,10 +89,11 @@ public final class SessionTable {
         return sessions.size();
     }
 
+    /** Deterministic: members in sorted order, so equal tables encode to equal bytes. */
     public byte[] encode() {
         Codec.Writer w = new Codec.Writer(16 + sessions.size() * 32);
         w.writeInt(sessions.size());
-        sessions.forEach((m, s) -> w.writeString(m).writeLong(s.incarnation).writeLong(s.lastSequence));
+        new TreeMap<>(sessions).forEach((m, s) -> w.writeString(m).writeLong(s.incarnation).writeLong(s.lastSequence));
         return w.toByteArray();
     }
 
@@ -73,7 +102,11 @@ public final class SessionTable {
         int n = r.readInt();
         if (n < 0) throw new Codec.MalformedException("bad session count " + n);
         SessionTable t = new SessionTable();
-        for (int i = 0; i < n; i++) t.sessions.put(r.readString(), new Session(r.readLong(), r.readLong()));
+        for (int i = 0; i < n; i++) {
+            String member = r.readString();
+            if (member == null) throw new Codec.MalformedException("session without a member id");
+            t.sessions.put(member, new Session(r.readLong(), r.readLong()));
+        }
         r.expectEnd();
         return t;
     }
@@ -90,6 +123,6 @@ public final class SessionTable {
 
     @Override
     public String toString() {
-        return sessions.toString();
+        return new TreeMap<>(sessions).toString();
     }
 }

@@ -30,7 +30,7 @@ public final class WireFormat {
     }
 
     public static byte[] encode(PeerMessage m) {
-        Codec.Writer w = new Codec.Writer(64 + payloadEstimate(m));
+        Codec.Writer w = new Codec.Writer(encodedSize(m));
         w.writeByte(VERSION);
         if (m instanceof VoteRequest v) {
             header(w, VOTE_REQUEST, m);
@@ -39,8 +39,7 @@ public final class WireFormat {
             header(w, VOTE_RESPONSE, m);
             w.writeByte((v.preVote() ? 1 : 0) | (v.granted() ? 2 : 0)).writeString(v.storageId());
         } else if (m instanceof AppendRequest a) {
-            header(w, APPEND_REQUEST, m);
-            w.writeLong(a.prevIndex()).writeLong(a.prevTerm()).writeLong(a.commitIndex()).writeInt(a.entries().size());
+            appendHeader(w, a);
             for (Entry e : a.entries()) writeEntry(w, e);
         } else if (m instanceof AppendResponse r) {
             header(w, APPEND_RESPONSE, m);
@@ -59,6 +58,23 @@ public final class WireFormat {
             throw new IllegalArgumentException("unknown message " + m);
         }
         return w.toByteArray();
+    }
+
+    /**
+     * The append without an addressee ("to" empty): the same bytes for every follower at the same position, so the
+     * leader encodes them once and sends them to all of those. The receiving adapter takes itself as the addressee
+     * ({@link #addressedTo}): which follower a JGroups unicast reaches is the transport's business, and an append is
+     * checked against the receiver's own log whoever receives it.
+     */
+    public static AppendRequest unaddressed(AppendRequest a) {
+        return new AppendRequest(a.from(), "", a.term(), a.prevIndex(), a.prevTerm(), a.entries(), a.commitIndex());
+    }
+
+    /** A decoded message addressed to member: an unaddressed append gets member as its addressee. */
+    public static PeerMessage addressedTo(PeerMessage m, String member) {
+        if (m instanceof AppendRequest a && a.to().isEmpty())
+            return new AppendRequest(a.from(), member, a.term(), a.prevIndex(), a.prevTerm(), a.entries(), a.commitIndex());
+        return m;
     }
 
     public static PeerMessage decode(byte[] bytes) {
@@ -103,8 +119,8 @@ public final class WireFormat {
 
     /** A chunk of entries, as the recovery layer ships them between members. */
     public static byte[] encodeEntries(List<Entry> entries) {
-        int size = 16;
-        for (Entry e : entries) size += e.sizeEstimate();
+        int size = 5;
+        for (Entry e : entries) size += entrySize(e);
         Codec.Writer w = new Codec.Writer(size);
         w.writeByte(VERSION).writeInt(entries.size());
         for (Entry e : entries) writeEntry(w, e);
@@ -124,7 +140,7 @@ public final class WireFormat {
 
     /** The log record payload of an entry (index and term are framed by the log itself). */
     public static byte[] encodeEntryBody(Entry e) {
-        Codec.Writer w = new Codec.Writer(32 + e.payload().length + e.origin().length());
+        Codec.Writer w = new Codec.Writer(entryBodySize(e));
         w.writeByte(e.type().ordinal()).writeString(e.origin()).writeLong(e.incarnation()).writeLong(e.sequence())
             .writeBytes(e.payload());
         return w.toByteArray();
@@ -147,9 +163,51 @@ public final class WireFormat {
         w.writeByte(type).writeString(m.from()).writeString(m.to()).writeLong(m.term());
     }
 
+    private static int headerSize(PeerMessage m) {
+        return 1 + Codec.stringSize(m.from()) + Codec.stringSize(m.to()) + 8;
+    }
+
+    /** Everything of an append before its entries. */
+    private static void appendHeader(Codec.Writer w, AppendRequest a) {
+        header(w, APPEND_REQUEST, a);
+        w.writeLong(a.prevIndex()).writeLong(a.prevTerm()).writeLong(a.commitIndex()).writeInt(a.entries().size());
+    }
+
+    private static int appendHeaderSize(AppendRequest a) {
+        return headerSize(a) + 28;
+    }
+
+    /** The exact size of {@link #encode}'s result (a smaller or larger guess would only cost a copy). */
+    private static int encodedSize(PeerMessage m) {
+        int n = 1 + headerSize(m);
+        if (m instanceof VoteRequest) return n + 17;
+        if (m instanceof VoteResponse v) return n + 1 + Codec.stringSize(v.storageId());
+        if (m instanceof AppendRequest a) {
+            n += 28;
+            for (Entry e : a.entries()) n += entrySize(e);
+            return n;
+        }
+        if (m instanceof AppendResponse r) return n + 33 + Codec.stringSize(r.storageId());
+        if (m instanceof ForwardRequest f) {
+            n += 12;
+            for (Submission s : f.submissions()) n += 12 + s.payload().length;
+            return n;
+        }
+        if (m instanceof JoinRequest j) return n + Codec.stringSize(j.storageId());
+        return n;
+    }
+
     private static void writeEntry(Codec.Writer w, Entry e) {
         w.writeLong(e.index()).writeLong(e.term()).writeByte(e.type().ordinal()).writeString(e.origin())
             .writeLong(e.incarnation()).writeLong(e.sequence()).writeBytes(e.payload());
+    }
+
+    private static int entrySize(Entry e) {
+        return 16 + entryBodySize(e);
+    }
+
+    private static int entryBodySize(Entry e) {
+        return 1 + Codec.stringSize(e.origin()) + 16 + 4 + e.payload().length;
     }
 
     private static Entry readEntry(Codec.Reader r) {
@@ -160,13 +218,6 @@ public final class WireFormat {
         } catch (IllegalArgumentException e) {
             throw new Codec.MalformedException("bad entry: " + e.getMessage());
         }
-    }
-
-    private static int payloadEstimate(PeerMessage m) {
-        int n = 0;
-        if (m instanceof AppendRequest a) for (Entry e : a.entries()) n += e.sizeEstimate();
-        else if (m instanceof ForwardRequest f) for (Submission s : f.submissions()) n += s.payload().length + 12;
-        return n;
     }
 
     private static int count(int n) {

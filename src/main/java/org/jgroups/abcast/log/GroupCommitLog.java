@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * Group commit on top of a {@link SegmentedLog}: callers {@link #submit} writes, which return at once; a single
@@ -31,13 +32,24 @@ public final class GroupCommitLog implements AutoCloseable {
     private record Compaction(long index, long term, CompletableFuture<Void> done, boolean replace) {
     }
 
+    /** A write whose records are built on the writer thread; it must turn out to cover [fromIndex, lastIndex]. */
+    private record Deferred(long fromIndex, long lastIndex, Supplier<LogWrite> build) {
+        LogWrite get() {
+            LogWrite w = build.get();
+            if (w.fromIndex() != fromIndex || w.lastIndex() != lastIndex)
+                throw new IllegalStateException("a deferred write promised [" + fromIndex + ", " + lastIndex
+                                                + "] and built [" + w.fromIndex() + ", " + w.lastIndex() + "]");
+            return w;
+        }
+    }
+
     private final SegmentedLog segmentedLog;
     private final GroupCommitOptions options;
     private final DurabilityListener listener;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
     private final Condition notFull = lock.newCondition();
-    private final ArrayDeque<Object> queue = new ArrayDeque<>(); // LogWrite or Compaction
+    private final ArrayDeque<Object> queue = new ArrayDeque<>(); // LogWrite, Deferred or Compaction
     private final Thread writer;
     private long queuedBytes;
     private long submittedLastIndex; // lastIndex once everything queued is written
@@ -85,6 +97,19 @@ public final class GroupCommitLog implements AutoCloseable {
     }
 
     /**
+     * Like {@link #submit(LogWrite)}, but the write's records are built (encoded) by {@code build} on the writer
+     * thread, off the caller's: it must return a write from {@code fromIndex} to {@code lastIndex} ({@code
+     * fromIndex - 1} for a pure truncation). {@code bytes} estimates its size for the queue's bound. A build that
+     * fails, or returns another range, stops the writer like a failed write.
+     */
+    public void submit(long fromIndex, long lastIndex, long bytes, Supplier<LogWrite> build)
+        throws IOException, InterruptedException {
+        if (fromIndex < 1 || lastIndex < fromIndex - 1)
+            throw new IllegalArgumentException("bad range [" + fromIndex + ", " + lastIndex + "]");
+        enqueue(new Deferred(fromIndex, lastIndex, build), bytes);
+    }
+
+    /**
      * Queues {@link SegmentedLog#compactUpTo} behind the writes submitted so far. The future completes once it was
      * done, or exceptionally if the writer failed.
      */
@@ -109,11 +134,12 @@ public final class GroupCommitLog implements AutoCloseable {
         try {
             while (checkUsable() && isFull(bytes))
                 notFull.await();
-            if (op instanceof LogWrite w) {
-                if (w.fromIndex() > submittedLastIndex + 1 || w.fromIndex() <= submittedBase)
-                    throw new IllegalArgumentException("a write from index " + w.fromIndex() + " must start in ["
+            if (op instanceof LogWrite || op instanceof Deferred) {
+                long from = op instanceof LogWrite w ? w.fromIndex() : ((Deferred) op).fromIndex();
+                if (from > submittedLastIndex + 1 || from <= submittedBase)
+                    throw new IllegalArgumentException("a write from index " + from + " must start in ["
                       + (submittedBase + 1) + ", " + (submittedLastIndex + 1) + "] given what was submitted before");
-                submittedLastIndex = w.lastIndex();
+                submittedLastIndex = op instanceof LogWrite w ? w.lastIndex() : ((Deferred) op).lastIndex();
             }
             else if (op instanceof Compaction c && c.index > submittedBase) {
                 submittedBase = c.index;
@@ -213,6 +239,8 @@ public final class GroupCommitLog implements AutoCloseable {
     private void apply(List<Object> batch) throws IOException {
         List<LogRecord> appends = new ArrayList<>();
         for (Object op : batch) {
+            if (op instanceof Deferred d)
+                op = d.get();
             if (op instanceof LogWrite w) {
                 if (w.fromIndex() != segmentedLog.lastIndex() + 1 + appends.size()) {
                     flushAppends(appends);

@@ -30,6 +30,7 @@ import org.jgroups.logging.Log;
 import org.jgroups.logging.LogFactory;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -85,12 +86,20 @@ public final class Replica implements AutoCloseable {
     private long inflightBytes;
 
     // loop-thread state
-    private final Map<Long, PendingSubmission> pending = new HashMap<>();
+    /** This life's submissions not yet delivered, in sequence order (they commit in that order: FIFO per member). */
+    private final ArrayDeque<PendingSubmission> pending = new ArrayDeque<>();
+    /** Events taken from the inbox in one go, and how many of them have run. */
+    private final ArrayList<Runnable> batch = new ArrayList<>();
+    private int batchDone;
+    private long lastPublishNanos;
     private int freedCount;
     private long freedBytes;
     private Role lastRole;
     private String lastLeader;
     private long lastTerm = -1;
+    /** The last appends sent, encoded (see {@link #encode}). */
+    private final SharedAppend[] recentAppends = new SharedAppend[4];
+    private int nextRecent;
 
     /** The cluster this member belongs to (null: none yet); see docs/operations.md, "Cluster identity". */
     private volatile String clusterUuid;
@@ -124,7 +133,8 @@ public final class Replica implements AutoCloseable {
     private volatile String knownLeader;
     private final AtomicLong delivered = new AtomicLong(), submitted = new AtomicLong(), malformed = new AtomicLong();
 
-    private record PendingSubmission(CompletableFuture<Delivery> future, int bytes) {
+    /** future completes with the Delivery, or with just its index (a Long) if indexOnly. */
+    private record PendingSubmission(long sequence, CompletableFuture<Object> future, boolean indexOnly, int bytes) {
     }
 
     /** A pause at the first delivery point >= minIndex (index), or at one where the engine is there too (snapshot). */
@@ -140,16 +150,18 @@ public final class Replica implements AutoCloseable {
     /** A submission on its way to the engine; failed explicitly if the replica stops before running it. */
     private final class SubmitEvent implements Runnable {
         final byte[] payload;
-        final CompletableFuture<Delivery> future = new CompletableFuture<>();
+        final boolean indexOnly;
+        final CompletableFuture<Object> future = new CompletableFuture<>();
 
-        SubmitEvent(byte[] payload) {
+        SubmitEvent(byte[] payload, boolean indexOnly) {
             this.payload = payload;
+            this.indexOnly = indexOnly;
         }
 
         @Override
         public void run() {
             long seq = engine.submit(payload);
-            pending.put(seq, new PendingSubmission(future, payload.length));
+            pending.addLast(new PendingSubmission(seq, future, indexOnly, payload.length));
             submitted.incrementAndGet();
         }
     }
@@ -310,7 +322,22 @@ public final class Replica implements AutoCloseable {
      * Submits a message for total order. Blocks while the in-flight window is full or no leader is known, up to
      * sendTimeoutMillis, then throws. The future completes with the Delivery once the message is committed.
      */
+    @SuppressWarnings("unchecked")
     public CompletableFuture<Delivery> submit(byte[] payload) throws InterruptedException, SubmitTimeoutException {
+        return (CompletableFuture<Delivery>) (CompletableFuture<?>) submit(payload, false);
+    }
+
+    /**
+     * Like {@link #submit}, but the future completes with the message's index only: no Delivery to keep and no
+     * dependent stage to run on the loop thread (what the JGroups layer hands to its callers).
+     */
+    @SuppressWarnings("unchecked")
+    public CompletableFuture<Long> submitForIndex(byte[] payload) throws InterruptedException, SubmitTimeoutException {
+        return (CompletableFuture<Long>) (CompletableFuture<?>) submit(payload, true);
+    }
+
+    private CompletableFuture<Object> submit(byte[] payload, boolean indexOnly)
+        throws InterruptedException, SubmitTimeoutException {
         checkUsable();
         // A delivery callback that sends runs on the loop thread, which is the only one that frees the window:
         // waiting there would wait for itself. Such sends are admitted at once (the engine buffers them).
@@ -330,7 +357,7 @@ public final class Replica implements AutoCloseable {
         } finally {
             windowLock.unlock();
         }
-        SubmitEvent event = new SubmitEvent(payload);
+        SubmitEvent event = new SubmitEvent(payload, indexOnly);
         if (onLoop) event.run();
         else enqueue(event);
         if (!running) failQueued("replica " + options.memberId() + " closed"); // raced with close(): fail, don't hang
@@ -359,7 +386,7 @@ public final class Replica implements AutoCloseable {
     public void receive(String senderCluster, byte[] encoded) {
         PeerMessage m;
         try {
-            m = WireFormat.decode(encoded);
+            m = WireFormat.addressedTo(WireFormat.decode(encoded), options.memberId());
         } catch (Codec.MalformedException | IllegalArgumentException e) {
             long n = malformed.incrementAndGet();
             if (n == 1 || n % 1000 == 0) log.warn("%s: dropped malformed peer message (%d so far): %s", options.memberId(), n, e.getMessage());
@@ -656,10 +683,11 @@ public final class Replica implements AutoCloseable {
             while (running) {
                 long wait = nextTick - System.nanoTime();
                 Runnable event = wait > 0 ? inbox.poll(wait, TimeUnit.NANOSECONDS) : inbox.poll();
-                for (int n = 0; event != null; n++) {
+                if (event != null) {
                     event.run();
-                    if (n >= MAX_EVENTS_PER_ROUND) break;
-                    event = inbox.poll();
+                    inbox.drainTo(batch, MAX_EVENTS_PER_ROUND); // one lock for the lot, not one per event
+                    for (batchDone = 0; batchDone < batch.size(); ) batch.get(batchDone++).run();
+                    batch.clear();
                 }
                 long[] d = durable.getAndSet(null);
                 if (d != null) {
@@ -687,8 +715,13 @@ public final class Replica implements AutoCloseable {
         do {
             r = engine.ready();
             if (r.hardState() != null) dir.updateTermAndVote(r.hardState().term(), r.hardState().votedFor());
-            for (LogWrite w : r.writes()) groupCommit.submit(toLogWrite(w));
-            for (PeerMessage m : r.messages()) transport.send(m.to(), WireFormat.encode(m));
+            for (LogWrite w : r.writes()) {
+                // Encoding the entries into log records happens on the log writer thread, off this loop.
+                long bytes = 0;
+                for (Entry e : w.entries()) bytes += e.sizeEstimate() + 24;
+                groupCommit.submit(w.fromIndex(), w.fromIndex() + w.entries().size() - 1, bytes, () -> toLogWrite(w));
+            }
+            for (PeerMessage m : r.messages()) transport.send(m.to(), encode(m));
             for (Entry e : r.committed()) applied(e);
             if (r.catchUpWanted() != null) {
                 CatchUpHandler h = catchUpHandler;
@@ -706,7 +739,42 @@ public final class Replica implements AutoCloseable {
         deliverFromLog();
         grantPauses();
         maybeSnapshot();
-        publishStatus();
+        // Every round when idle, else at most every 1 ms (or at once when the role, leader or term changed).
+        long now = System.nanoTime();
+        if (inbox.isEmpty() || now - lastPublishNanos >= 1_000_000 || engine.role() != lastRole
+            || engine.term() != lastTerm || !java.util.Objects.equals(engine.leader(), lastLeader)) {
+            lastPublishNanos = now;
+            publishStatus();
+        }
+    }
+
+    /**
+     * Encodes a peer message. The leader sends the same append (same entries, position and commit index) to every
+     * follower that is at the same position: it is encoded once, without addressee, and the same bytes go to all of
+     * them (see {@link WireFormat#unaddressed}). The last few are kept and recognised by entry identity.
+     */
+    private byte[] encode(PeerMessage m) {
+        if (!(m instanceof PeerMessage.AppendRequest a) || a.entries().isEmpty()) return WireFormat.encode(m);
+        for (SharedAppend s : recentAppends)
+            if (s != null && s.sameAs(a)) return s.bytes;
+        SharedAppend s = new SharedAppend(a, WireFormat.encode(WireFormat.unaddressed(a)));
+        recentAppends[nextRecent] = s;
+        nextRecent = (nextRecent + 1) % recentAppends.length;
+        return s.bytes;
+    }
+
+    private record SharedAppend(PeerMessage.AppendRequest append, byte[] bytes) {
+        /** The same append but for its addressee: same leader, term, position, commit index and entry objects. */
+        boolean sameAs(PeerMessage.AppendRequest o) {
+            PeerMessage.AppendRequest a = append;
+            if (o.term() != a.term() || o.prevIndex() != a.prevIndex() || o.prevTerm() != a.prevTerm()
+                || o.commitIndex() != a.commitIndex() || !o.from().equals(a.from())
+                || o.entries().size() != a.entries().size())
+                return false;
+            for (int i = 0; i < a.entries().size(); i++)
+                if (o.entries().get(i) != a.entries().get(i)) return false;
+            return true;
+        }
     }
 
     private static org.jgroups.abcast.log.LogWrite toLogWrite(LogWrite w) {
@@ -727,11 +795,14 @@ public final class Replica implements AutoCloseable {
         }
         if (pauses == 0 && appCursor == e.index() - 1) deliver(e); // before completing the sender's future
         if (e.type() == EntryType.DATA && e.origin().equals(options.memberId()) && e.incarnation() == incarnation) {
-            PendingSubmission p = pending.remove(e.sequence());
-            if (p != null) {
+            // Own entries of this life are committed in sequence order, each once: the head is this one.
+            PendingSubmission p;
+            while ((p = pending.peekFirst()) != null && p.sequence <= e.sequence()) {
+                pending.pollFirst();
                 freedCount++;
                 freedBytes += p.bytes;
-                p.future.complete(toDelivery(e));
+                if (p.sequence == e.sequence()) p.future.complete(p.indexOnly ? (Object) e.index() : toDelivery(e));
+                else p.future.completeExceptionally(new IllegalStateException("submission " + p.sequence + " skipped"));
             }
         }
     }
@@ -823,8 +894,11 @@ public final class Replica implements AutoCloseable {
 
     private void failPending(String why) {
         IllegalStateException e = new IllegalStateException(why);
-        for (PendingSubmission p : pending.values()) p.future.completeExceptionally(e);
+        for (PendingSubmission p : pending) p.future.completeExceptionally(e);
         pending.clear();
+        for (int i = batchDone; i < batch.size(); i++) // taken from the inbox but not run: the loop stopped
+            if (batch.get(i) instanceof SubmitEvent s) s.future.completeExceptionally(e);
+        batch.clear();
         failQueued(why);
     }
 

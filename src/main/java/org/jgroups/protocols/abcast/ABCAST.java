@@ -306,9 +306,9 @@ public class ABCAST extends Protocol {
             throw new IllegalArgumentException("ABCAST: cannot serialize the message for ordering: " + e, e);
         }
         try {
-            CompletableFuture<Delivery> f = r.submit(bytes);
+            CompletableFuture<Long> f = r.submitForIndex(bytes);
             num_ordered_sent.increment();
-            return f.thenApply(Delivery::index);
+            return f;
         } catch (SubmitTimeoutException e) {
             num_send_timeouts.increment();
             throw new OrderingUnavailableException(timeoutMessage(e), e);
@@ -769,6 +769,24 @@ public class ABCAST extends Protocol {
 
     /** Receives the replica's committed entries, on its loop thread, in index order. */
     protected class Listener implements DeliveryListener {
+        /** srcFor answers, valid while the directory's address version is unchanged (the directory is locked). */
+        private final Map<String, Address> sources = new java.util.HashMap<>();
+        private long sourcesVersion = -1;
+
+        private Address srcFor(String origin) {
+            long v = members.addressVersion();
+            if (v != sourcesVersion) {
+                sources.clear();
+                sourcesVersion = v;
+            }
+            Address a = sources.get(origin);
+            if (a == null) {
+                a = members.srcFor(origin);
+                if (sources.size() < 1024) sources.put(origin, a);
+            }
+            return a;
+        }
+
         @Override
         public void deliver(Delivery d) {
             MessageCodec.Decoded dec;
@@ -782,7 +800,7 @@ public class ABCAST extends Protocol {
             }
             if (dec.dontLoopback() && d.origin().equals(own_id)) return;
             Message msg = dec.message();
-            msg.setSrc(members.srcFor(d.origin()));
+            msg.setSrc(srcFor(d.origin()));
             msg.putHeader(id, AbcastHeader.ordered(d.index(), d.term(), d.origin()));
             num_delivered_up.increment();
             try {

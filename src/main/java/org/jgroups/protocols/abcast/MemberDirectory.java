@@ -39,6 +39,8 @@ final class MemberDirectory {
     private final Map<String, Address> lastAddress = new HashMap<>();
     private final Map<Address, Long> lastHeard = new HashMap<>();
     private final Map<String, Address> placeholders = new HashMap<>();
+    /** Bumped whenever an id's last known address changes, so callers may cache {@link #srcFor} answers. */
+    private volatile long addressVersion;
 
     MemberDirectory(Function<Address, String> logicalNames, LongSupplier nanoClock, long recentNanos) {
         this.logicalNames = logicalNames;
@@ -62,7 +64,7 @@ final class MemberDirectory {
             Address known = lastAddress.get(id);
             // an address in the view beats one that is gone; a declared id beats a logical name
             if (known == null || !v.containsMember(known) || declared.containsKey(a) && !declared.containsKey(known))
-                lastAddress.put(id, a);
+                if (!a.equals(lastAddress.put(id, a))) addressVersion++;
         }
     }
 
@@ -75,6 +77,7 @@ final class MemberDirectory {
         if (heard) lastHeard.put(addr, clock.getAsLong());
         String before = declared.put(addr, memberId);
         Address prev = lastAddress.put(memberId, addr);
+        if (!addr.equals(prev)) addressVersion++;
         return !memberId.equals(before) || !addr.equals(prev);
     }
 
@@ -94,6 +97,11 @@ final class MemberDirectory {
         if (a == null) return null;
         if (view != null && view.containsMember(a)) return a;
         return heardRecently(a) ? a : null;
+    }
+
+    /** Changes whenever an answer of {@link #srcFor} may have changed. */
+    long addressVersion() {
+        return addressVersion;
     }
 
     /** The source address to put on a message delivered for this origin. */

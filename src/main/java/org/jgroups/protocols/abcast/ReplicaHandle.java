@@ -22,6 +22,11 @@ import java.util.concurrent.CompletableFuture;
 interface ReplicaHandle {
     CompletableFuture<Delivery> submit(byte[] payload) throws InterruptedException, SubmitTimeoutException;
 
+    /** The same, completed with the index only (see {@link Replica#submitForIndex}). */
+    default CompletableFuture<Long> submitForIndex(byte[] payload) throws InterruptedException, SubmitTimeoutException {
+        return submit(payload).thenApply(Delivery::index);
+    }
+
     /** senderCluster: the id of the cluster the sender belongs to (null: none yet); see {@link Replica#receive}. */
     void receive(String senderCluster, byte[] encodedPeerMessage);
 
@@ -82,6 +87,12 @@ interface ReplicaHandle {
             public CompletableFuture<Delivery> submit(byte[] payload)
                 throws InterruptedException, SubmitTimeoutException {
                 return r.submit(payload);
+            }
+
+            @Override
+            public CompletableFuture<Long> submitForIndex(byte[] payload)
+                throws InterruptedException, SubmitTimeoutException {
+                return r.submitForIndex(payload);
             }
 
             @Override

@@ -246,12 +246,22 @@ public final class BenchMain {
             expected = total;
             if (cfg.verbose) {
                 StringBuilder sb = new StringBuilder();
+                // CPU of all member processes per message delivered (each message is delivered at every member):
+                // unlike the rates, hardly affected by other load on the machine.
+                long cpu = 0, delivered = 0;
+                for (Map<String, String> r : replies) {
+                    cpu += r.containsKey("cpu_nanos") ? Control.num(r, "cpu_nanos") : 0;
+                    delivered += Control.num(r, "delivered");
+                }
+                sb.append(String.format(Locale.ROOT, " cpu_us_per_msg=%.2f",
+                                        cpu / 1e3 / Math.max(1.0, (double) delivered / replies.size())));
                 for (Map<String, String> r : replies) {
                     Histogram h = BenchMember.decode(r.get("hist"));
-                    sb.append(String.format(Locale.ROOT, " m%s:%.0f/s,p50=%.2f,p99=%.2f,n=%d", r.get("index"),
+                    sb.append(String.format(Locale.ROOT, " m%s:%.0f/s,p50=%.2f,p99=%.2f,n=%d,cpu_us=%.2f", r.get("index"),
                                             Control.num(r, "delivered") * 1e9 / Math.max(1, Control.num(r, "nanos")),
                                             h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6,
-                                            h.getTotalCount()));
+                                            h.getTotalCount(), (r.containsKey("cpu_nanos") ? Control.num(r, "cpu_nanos") : 0)
+                                                / 1e3 / Math.max(1, Control.num(r, "delivered"))));
                 }
                 out.println("bench: phase " + c.kind.id + " size=" + size + " window=" + window + " rate="
                             + String.format(Locale.ROOT, "%.0f", rate) + " ms=" + durationMs + sb);

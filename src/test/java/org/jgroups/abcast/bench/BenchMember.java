@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.OutputStreamWriter;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -147,9 +148,11 @@ public final class BenchMember {
         }, "bench-sender");
         sender.start();
         sleepUntil(start + skipNanos);
+        long cpuStart = processCpuNanos();
         recorder.beginMeasurement();
         sleepUntil(end);
         Recorder.Measurement m = recorder.endMeasurement();
+        long cpuNanos = processCpuNanos() - cpuStart;
         sender.join(TimeUnit.SECONDS.toMillis(60));
         if (sender.isAlive()) {
             sender.interrupt();
@@ -161,8 +164,14 @@ public final class BenchMember {
         }
         String stats = system.stats();
         return Control.line("DONE", "index", index, "sent", seq, "sent_now", sentHere[0], "delivered", m.delivered(),
-                            "nanos", m.nanos(), "own", m.own(), "hist", encode(m.latency()))
+                            "nanos", m.nanos(), "own", m.own(), "cpu_nanos", cpuNanos, "hist", encode(m.latency()))
             + (stats.isEmpty() ? "" : " " + stats);
+    }
+
+    /** CPU time this member process used so far (all threads, GC included), or 0 if the JVM does not tell. */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+            ? Math.max(0, os.getProcessCpuTime()) : 0;
     }
 
     /** Returns how many messages it sent. Closed loop (window) when rate <= 0, else paced at rate msgs/s. */

@@ -39,6 +39,28 @@ class WireFormatTest {
     }
 
     @Test
+    void anUnaddressedAppendIsTheSameBytesForEveryFollowerAndAddressedToItsReceiver() {
+        List<Entry> entries = List.of(DATA, Entry.noop(8, 5, "a"), new Entry(9, 5, EntryType.DATA, "\u00e9t\u00e9", 1, 2, new byte[300]));
+        var toB = new PeerMessage.AppendRequest("a", "b", 5, 6, 3, entries, 6);
+        var toC = new PeerMessage.AppendRequest("a", "c-longer-name", 5, 6, 3, entries, 6);
+        byte[] shared = WireFormat.encode(WireFormat.unaddressed(toB));
+        assertArrayEquals(shared, WireFormat.encode(WireFormat.unaddressed(toC)));
+        // (entries compare their payload arrays by identity: compare encodings)
+        assertArrayEquals(WireFormat.encode(toB), WireFormat.encode(WireFormat.addressedTo(WireFormat.decode(shared), "b")));
+        assertArrayEquals(WireFormat.encode(toC),
+                          WireFormat.encode(WireFormat.addressedTo(WireFormat.decode(shared), "c-longer-name")));
+        PeerMessage addressed = WireFormat.decode(WireFormat.encode(toB));
+        assertEquals("b", WireFormat.addressedTo(addressed, "c").to(), "an addressed message keeps its addressee");
+    }
+
+    @Test
+    void nonAsciiStringsSurviveEncoding() {
+        var m = new PeerMessage.VoteResponse("m\u00fcller", "\u65e5\u672c", 5, false, true, "disk-\ud83d\ude00");
+        var back = (PeerMessage.VoteResponse) WireFormat.decode(WireFormat.encode(m));
+        assertEquals(m, back);
+    }
+
+    @Test
     void entriesSurviveTheLogEncoding() {
         Entry back = WireFormat.decodeEntryBody(7, 3, WireFormat.encodeEntryBody(DATA));
         assertEquals(DATA.toString(), back.toString());

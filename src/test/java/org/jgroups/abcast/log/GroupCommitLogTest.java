@@ -161,6 +161,38 @@ class GroupCommitLogTest {
     }
 
     @Test
+    void aDeferredWriteIsBuiltOnTheWriterThreadInOrderWithTheOthers() throws Exception {
+        start(GroupCommitOptions.defaults());
+        Thread caller = Thread.currentThread();
+        List<Thread> builders = new CopyOnWriteArrayList<>();
+        gc.submit(LogWrite.append(records(1, 5, 1)));
+        gc.submit(6, 10, 500, () -> {
+            builders.add(Thread.currentThread());
+            return LogWrite.append(records(6, 10, 2));
+        });
+        gc.submit(new LogWrite(9, records(9, 9, 3)));
+        gc.submit(10, 9, 0, () -> new LogWrite(10, List.of())); // a deferred pure truncation: nothing more
+        listener.awaitReport(new LogPosition(9, 3));
+        assertEquals(1, builders.size());
+        assertNotSame(caller, builders.get(0), "built by the writer, not the caller");
+        assertEquals(records(1, 5, 1), log.read(1, 5, Long.MAX_VALUE));
+        assertEquals(records(6, 8, 2), log.read(6, 8, Long.MAX_VALUE));
+        assertEquals(records(9, 9, 3), log.read(9, 9, Long.MAX_VALUE));
+        assertThrows(IllegalArgumentException.class, () -> gc.submit(11, 11, 0, () -> null), "a gap is refused");
+    }
+
+    @Test
+    void aDeferredWriteThatBuildsAnotherRangeStopsTheWriter() throws Exception {
+        start(GroupCommitOptions.defaults());
+        try (LogCapture capture = new LogCapture()) {
+            gc.submit(1, 3, 100, () -> LogWrite.append(records(1, 2, 1)));
+            assertInstanceOf(IllegalStateException.class, listener.failure.get(10, TimeUnit.SECONDS));
+            assertEquals(1, capture.at("ERROR").size());
+        }
+        assertEquals(null, listener.last(), "nothing reported durable");
+    }
+
+    @Test
     void aWriteThatWouldLeaveAGapIsRejectedAtOnce() throws Exception {
         start(GroupCommitOptions.defaults());
         gc.submit(LogWrite.append(records(1, 3, 1)));
