@@ -189,7 +189,8 @@ public final class Replica implements AutoCloseable {
                             4 * 1024 * 1024)
                 .withRandomSeed(System.nanoTime() ^ options.memberId().hashCode())
                 .withBulkCatchUp(options.bulkCatchUpEntries())
-                .withFaultRemoval(options.faultTicks(), options.minVoters());
+                .withFaultRemoval(options.faultTicks(), options.minVoters())
+                .withAutoMembership(true, options.promoteLagEntries());
             DurableLogReader store = new DurableLogReader(dir.log());
             this.engine = new Engine(eo, store, new HardState(meta.currentTerm(), meta.votedFor()), start);
             finishInterruptedBootstrap(store);

@@ -24,11 +24,13 @@ import java.util.Objects;
  *                            through a catch-up handler (the recovery layer) instead of the leader's stream (0: never)
  * @param faultTicks          the leader removes a member missing from the views this many ticks (0: never)
  * @param minVoters           automatic removal of faulty members never shrinks the voters below this
+ * @param promoteLagEntries   a learner is promoted to voter once it is within this many entries of the leader's log
  */
 public record ReplicaOptions(String memberId, String clusterName, Path dataDir, List<String> initialMembers,
                              boolean fsync, int tickMillis, int electionTicks, int heartbeatTicks,
                              int maxInflightMessages, long maxInflightBytes, long sendTimeoutMillis,
-                             int maxBatchBytes, int bulkCatchUpEntries, int faultTicks, int minVoters) {
+                             int maxBatchBytes, int bulkCatchUpEntries, int faultTicks, int minVoters,
+                             int promoteLagEntries) {
     public ReplicaOptions {
         Objects.requireNonNull(memberId, "memberId");
         Objects.requireNonNull(clusterName, "clusterName");
@@ -37,7 +39,7 @@ public record ReplicaOptions(String memberId, String clusterName, Path dataDir, 
         if (memberId.isBlank()) throw new IllegalArgumentException("memberId must not be blank");
         if (tickMillis < 1) throw new IllegalArgumentException("tickMillis must be >= 1");
         if (maxInflightMessages < 1 || maxInflightBytes < 1 || maxBatchBytes < 1 || sendTimeoutMillis < 0
-            || bulkCatchUpEntries < 0 || faultTicks < 0 || minVoters < 1)
+            || bulkCatchUpEntries < 0 || faultTicks < 0 || minVoters < 1 || promoteLagEntries < 0)
             throw new IllegalArgumentException("limits must be positive");
     }
 
@@ -46,41 +48,45 @@ public record ReplicaOptions(String memberId, String clusterName, Path dataDir, 
                           int tickMillis, int electionTicks, int heartbeatTicks, int maxInflightMessages,
                           long maxInflightBytes, long sendTimeoutMillis, int maxBatchBytes) {
         this(memberId, clusterName, dataDir, initialMembers, fsync, tickMillis, electionTicks, heartbeatTicks,
-             maxInflightMessages, maxInflightBytes, sendTimeoutMillis, maxBatchBytes, 0, 0, 3);
+             maxInflightMessages, maxInflightBytes, sendTimeoutMillis, maxBatchBytes, 0, 0, 3, 100);
     }
 
     public ReplicaOptions withMembership(int faultTicks, int minVoters) {
+        return withMembership(faultTicks, minVoters, promoteLagEntries);
+    }
+
+    public ReplicaOptions withMembership(int faultTicks, int minVoters, int promoteLagEntries) {
         return new ReplicaOptions(memberId, clusterName, dataDir, initialMembers, fsync, tickMillis, electionTicks,
                                   heartbeatTicks, maxInflightMessages, maxInflightBytes, sendTimeoutMillis, maxBatchBytes,
-                                  bulkCatchUpEntries, faultTicks, minVoters);
+                                  bulkCatchUpEntries, faultTicks, minVoters, promoteLagEntries);
     }
 
     public ReplicaOptions withBulkCatchUp(int entries) {
         return new ReplicaOptions(memberId, clusterName, dataDir, initialMembers, fsync, tickMillis, electionTicks,
                                   heartbeatTicks, maxInflightMessages, maxInflightBytes, sendTimeoutMillis, maxBatchBytes,
-                                  entries, faultTicks, minVoters);
+                                  entries, faultTicks, minVoters, promoteLagEntries);
     }
 
     public static ReplicaOptions defaults(String memberId, String clusterName, Path dataDir, List<String> initialMembers) {
         return new ReplicaOptions(memberId, clusterName, dataDir, initialMembers, true, 10, 50, 10, 10_000,
-                                  64L * 1024 * 1024, 10_000, 256 * 1024, 0, 0, 3);
+                                  64L * 1024 * 1024, 10_000, 256 * 1024, 0, 0, 3, 100);
     }
 
     public ReplicaOptions withFsync(boolean on) {
         return new ReplicaOptions(memberId, clusterName, dataDir, initialMembers, on, tickMillis, electionTicks,
                                   heartbeatTicks, maxInflightMessages, maxInflightBytes, sendTimeoutMillis, maxBatchBytes,
-                                  bulkCatchUpEntries, faultTicks, minVoters);
+                                  bulkCatchUpEntries, faultTicks, minVoters, promoteLagEntries);
     }
 
     public ReplicaOptions withTiming(int tickMillis, int electionTicks, int heartbeatTicks) {
         return new ReplicaOptions(memberId, clusterName, dataDir, initialMembers, fsync, tickMillis, electionTicks,
                                   heartbeatTicks, maxInflightMessages, maxInflightBytes, sendTimeoutMillis, maxBatchBytes,
-                                  bulkCatchUpEntries, faultTicks, minVoters);
+                                  bulkCatchUpEntries, faultTicks, minVoters, promoteLagEntries);
     }
 
     public ReplicaOptions withWindow(int maxInflightMessages, long maxInflightBytes, long sendTimeoutMillis) {
         return new ReplicaOptions(memberId, clusterName, dataDir, initialMembers, fsync, tickMillis, electionTicks,
                                   heartbeatTicks, maxInflightMessages, maxInflightBytes, sendTimeoutMillis, maxBatchBytes,
-                                  bulkCatchUpEntries, faultTicks, minVoters);
+                                  bulkCatchUpEntries, faultTicks, minVoters, promoteLagEntries);
     }
 }

@@ -129,6 +129,11 @@ public class ABCAST extends Protocol {
     @Property(description = "Automatic removal of faulty members never shrinks the voters below this", writable = false)
     protected int min_voters = 3;
 
+    @Property(description = "A joining member (a learner) is promoted to voter once it has acknowledged the leader's "
+        + "log to within this many entries (and is answering). Small: it votes only when truly caught up; large: it "
+        + "may start counting toward the majority while still fetching", writable = false)
+    protected int promote_lag = 100;
+
     @Property(description = "On disconnect/close, a voter first has its removal committed (bounded by leave_timeout), "
         + "so the others need not wait for fault_timeout. Turn off for members that only restart", writable = false)
     protected boolean leave_on_disconnect = true;
@@ -449,7 +454,7 @@ public class ABCAST extends Protocol {
                                                         max_inflight_messages, max_inflight_bytes, send_timeout,
                                                         max_batch_bytes)
                 .withBulkCatchUp(bulk_catch_up_entries)
-                .withMembership((int) Math.min(Integer.MAX_VALUE, fault_timeout / tick_interval), min_voters);
+                .withMembership((int) Math.min(Integer.MAX_VALUE, fault_timeout / tick_interval), min_voters, promote_lag);
             ReplicaHandle r;
             try {
                 r = opener.open(options, this::sendPeer, new Listener());
