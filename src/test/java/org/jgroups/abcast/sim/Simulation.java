@@ -512,16 +512,12 @@ public final class Simulation {
     private void maybeBootstrap() {
         SimNode first = nodes.get(name(0));
         if (!growFromOne || !first.alive || first.clusterKnown || first.bootstrapping) return;
-        int fresh = 0;
+        for (SimNode m : aliveNodes())
+            if (m.clusterKnown && reachable(first.id, m.id)) return; // it joins that cluster instead
         for (int i = 0; i < initialMembers; i++) {
             SimNode m = nodes.get(name(i));
-            if (!m.alive || !reachable(first.id, m.id)) continue;
-            if (m.clusterKnown) return; // it joins that cluster instead
-            fresh++;
+            if (!m.alive || !reachable(first.id, m.id)) return; // an initial member it cannot see may hold the history
         }
-        for (SimNode m : aliveNodes())
-            if (m.clusterKnown && reachable(first.id, m.id)) return;
-        if (fresh < initialMembers) return;
         onNode(first, e -> {
             if (e.bootstrap()) {
                 first.bootstrapping = true;
