@@ -35,27 +35,30 @@ final class LogRecovery {
     private final int maxRecordSize;
     private final LogPosition base;
     private final List<Path> files;
+    private final SegmentWriterFactory writers;
     private final List<Scanned> scanned = new ArrayList<>();
     private boolean dirChanged;
 
     private record Scanned(Path path, long firstIndex, SegmentIndex index) {
     }
 
-    private LogRecovery(Path dir, int maxRecordSize, LogPosition base, List<Path> files) {
+    private LogRecovery(Path dir, int maxRecordSize, LogPosition base, List<Path> files, SegmentWriterFactory writers) {
         this.dir = dir;
+        this.writers = writers;
         this.maxRecordSize = maxRecordSize;
         this.base = base;
         this.files = files;
     }
 
     /** Returns the log's segments in index order, the last one writable; all are non-empty. */
-    static List<Segment> recover(Path dir, LogOptions options, LogPosition base) throws IOException {
+    static List<Segment> recover(Path dir, LogOptions options, LogPosition base, SegmentWriterFactory writers)
+      throws IOException {
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
             files = new ArrayList<>(s.filter(p -> Segment.firstIndexOf(p) >= 0)
                                       .sorted(Comparator.comparingLong(Segment::firstIndexOf)).toList());
         }
-        return new LogRecovery(dir, options.maxRecordSize(), base, files).run();
+        return new LogRecovery(dir, options.maxRecordSize(), base, files, writers).run();
     }
 
     private List<Segment> run() throws IOException {
@@ -181,7 +184,7 @@ final class LogRecovery {
         try {
             for (int i = 0; i < scanned.size(); i++) {
                 Scanned s = scanned.get(i);
-                segments.add(Segment.open(s.path, s.firstIndex, s.index, i == scanned.size() - 1));
+                segments.add(Segment.open(s.path, s.firstIndex, s.index, i == scanned.size() - 1, writers));
             }
             return segments;
         }

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 /**
  * One segment file: frames of consecutive records starting with {@link #firstIndex}, named after that index.
  * <p>
- * The writer thread appends through its own channel; readers use positional reads on a separate read channel.
+ * The writer thread appends through the segment's {@link SegmentWriter}; readers use positional reads on a separate
+ * read channel.
  * Java closes a FileChannel when a thread blocked in it is interrupted, so a reader's interrupt would otherwise
  * break the channel for everybody: the read channel is reopened when that happens, and the writer's channel is
  * never touched by readers.
@@ -27,40 +28,44 @@ final class Segment {
     final Path path;
     final long firstIndex;
     private final SegmentIndex index;
-    private FileChannel writeChannel; // writer thread only; null once sealed
+    private final SegmentWriterFactory writers;
+    private SegmentWriter writer; // writer thread only; null once sealed
     private volatile FileChannel readChannel;
     private volatile boolean closed;
 
-    private Segment(Path path, long firstIndex, SegmentIndex index, FileChannel writeChannel) throws IOException {
+    private Segment(Path path, long firstIndex, SegmentIndex index, SegmentWriterFactory writers, SegmentWriter writer)
+      throws IOException {
         this.path = path;
         this.firstIndex = firstIndex;
         this.index = index;
-        this.writeChannel = writeChannel;
+        this.writers = writers;
+        this.writer = writer;
         this.readChannel = FileChannel.open(path, StandardOpenOption.READ);
     }
 
     /** Creates a new, empty segment file (fails if it exists). */
-    static Segment create(Path dir, long firstIndex) throws IOException {
+    static Segment create(Path dir, long firstIndex, SegmentWriterFactory writers) throws IOException {
         Path path = pathFor(dir, firstIndex);
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        SegmentWriter w = writers.open(path, true, 0);
         try {
-            return new Segment(path, firstIndex, new SegmentIndex(), ch);
+            return new Segment(path, firstIndex, new SegmentIndex(), writers, w);
         }
         catch (IOException e) {
-            ch.close();
+            w.abandon();
             throw e;
         }
     }
 
     /** Opens an existing, already scanned segment; {@code writable} for the last one. */
-    static Segment open(Path path, long firstIndex, SegmentIndex index, boolean writable) throws IOException {
-        FileChannel ch = writable ? FileChannel.open(path, StandardOpenOption.WRITE) : null;
+    static Segment open(Path path, long firstIndex, SegmentIndex index, boolean writable, SegmentWriterFactory writers)
+      throws IOException {
+        SegmentWriter w = writable ? writers.open(path, false, index.end()) : null;
         try {
-            return new Segment(path, firstIndex, index, ch);
+            return new Segment(path, firstIndex, index, writers, w);
         }
         catch (IOException e) {
-            if (ch != null)
-                ch.close();
+            if (w != null)
+                w.abandon();
             throw e;
         }
     }
@@ -105,11 +110,9 @@ final class Segment {
      * the records visible to readers.
      */
     void append(ByteBuffer frames, List<LogRecord> records, int from, int to) throws IOException {
-        if (writeChannel == null)
+        if (writer == null)
             throw new IllegalStateException("segment " + path + " is sealed");
-        long pos = index.end();
-        while (frames.hasRemaining())
-            pos += writeChannel.write(frames, pos);
+        writer.append(frames, index.end());
         for (int i = from; i < to; i++) {
             LogRecord r = records.get(i);
             index.add(FrameCodec.frameSize(r), r.term());
@@ -187,30 +190,32 @@ final class Segment {
         int local = (int) (idx - firstIndex);
         int offset = index.view().offset(local);
         reopenForAppend();
-        writeChannel.truncate(offset);
-        writeChannel.force(true);
+        writer.truncate(offset);
+        writer.force();
         index.truncate(local);
     }
 
     /** Makes a sealed segment the one appended to again (after a truncation made it the last one). */
     void reopenForAppend() throws IOException {
-        if (writeChannel == null)
-            writeChannel = FileChannel.open(path, StandardOpenOption.WRITE);
+        if (writer == null)
+            writer = writers.open(path, false, index.end());
     }
 
     void force() throws IOException {
-        if (writeChannel != null)
-            writeChannel.force(false);
+        if (writer != null)
+            writer.force();
     }
 
-    /** No more appends: releases the write channel (after the caller forced it). */
+    /** No more appends: the file is cut to its records (no padding), forced and its writer released. */
     void seal() throws IOException {
-        if (writeChannel != null) {
-            writeChannel.close();
-            writeChannel = null;
+        if (writer != null) {
+            SegmentWriter w = writer;
+            writer = null;
+            w.seal();
         }
     }
 
+    /** Seals the segment (see {@link #seal()}) and closes its reader. */
     void close() throws IOException {
         closed = true;
         try {
@@ -221,8 +226,19 @@ final class Segment {
         }
     }
 
+    /** Closes the segment without forcing anything and deletes its file. */
     void delete() throws IOException {
-        close();
+        closed = true;
+        try {
+            if (writer != null) {
+                SegmentWriter w = writer;
+                writer = null;
+                w.abandon();
+            }
+        }
+        finally {
+            readChannel.close();
+        }
         Files.deleteIfExists(path);
     }
 

@@ -48,13 +48,15 @@ public final class SegmentedLog implements AutoCloseable {
     private long lastTerm;
     private ByteBuffer writeBuffer;
     private final CRC32C crc = new CRC32C();
-    private final List<Segment> rolledUnforced = new ArrayList<>();
+    private final SegmentWriterFactory writers;
     private boolean activeDirty;
     private boolean dirDirty;
 
-    private SegmentedLog(Path dir, LogOptions options, LogPosition base, List<Segment> segments) {
+    private SegmentedLog(Path dir, LogOptions options, SegmentWriterFactory writers, LogPosition base,
+                         List<Segment> segments) {
         this.dir = dir;
         this.options = options;
+        this.writers = writers;
         Segment[] segs = segments.toArray(new Segment[0]);
         Segment last = segs.length == 0 ? null : segs[segs.length - 1];
         this.state = new State(base, last == null ? base.index() : last.lastIndex(), segs);
@@ -71,7 +73,8 @@ public final class SegmentedLog implements AutoCloseable {
         Path cpFile = dir.resolve(COMPACTION_POINT);
         ChecksummedFile.deleteLeftover(cpFile);
         LogPosition base = readCompactionPoint(cpFile);
-        return new SegmentedLog(dir, options, base, LogRecovery.recover(dir, options, base));
+        SegmentWriterFactory writers = new SegmentWriterFactory(dir, options);
+        return new SegmentedLog(dir, options, writers, base, LogRecovery.recover(dir, options, base, writers));
     }
 
     public Path directory() {
@@ -188,11 +191,6 @@ public final class SegmentedLog implements AutoCloseable {
     public void force() throws IOException {
         checkWritable();
         try {
-            for (Segment s : rolledUnforced) {
-                s.force();
-                s.seal();
-            }
-            rolledUnforced.clear();
             if (activeDirty) {
                 activeSegment().force();
                 activeDirty = false;
@@ -384,12 +382,12 @@ public final class SegmentedLog implements AutoCloseable {
     }
 
     private Segment rollTo(long firstIndex, Segment previous) throws IOException {
-        if (previous != null && activeDirty)
-            rolledUnforced.add(previous);
-        else if (previous != null)
+        // sealed (cut to its records and forced) before the next segment gets a byte: recovery must never find a
+        // segment whose tail is padding or torn followed by one with valid records
+        if (previous != null)
             previous.seal();
         activeDirty = false;
-        Segment seg = Segment.create(dir, firstIndex);
+        Segment seg = Segment.create(dir, firstIndex, writers);
         dirDirty = true;
         State s = state;
         Segment[] segs = Arrays.copyOf(s.segments(), s.segments().length + 1);

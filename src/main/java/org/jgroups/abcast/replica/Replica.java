@@ -170,7 +170,8 @@ public final class Replica implements AutoCloseable {
         this.options = options;
         this.transport = transport;
         this.listener = listener;
-        this.dir = DataDirectory.open(options.dataDir(), options.memberId(), options.clusterName(), LogOptions.defaults());
+        this.dir = DataDirectory.open(options.dataDir(), options.memberId(), options.clusterName(),
+                                     LogOptions.defaults().withDirectIo(options.directIo()));
         try {
             Metadata meta = dir.metadata();
             this.storageId = meta.storageId();

@@ -25,12 +25,14 @@ import java.util.Objects;
  * @param faultTicks          the leader removes a member missing from the views this many ticks (0: never)
  * @param minVoters           automatic removal of faulty members never shrinks the voters below this
  * @param promoteLagEntries   a learner is promoted to voter once it is within this many entries of the leader's log
+ * @param directIo            write the log with direct I/O where the file system allows it (see
+ *                            {@link org.jgroups.abcast.log.LogOptions#directIo()})
  */
 public record ReplicaOptions(String memberId, String clusterName, Path dataDir, List<String> initialMembers,
                              boolean fsync, int tickMillis, int electionTicks, int heartbeatTicks,
                              int maxInflightMessages, long maxInflightBytes, long sendTimeoutMillis,
                              int maxBatchBytes, int bulkCatchUpEntries, int faultTicks, int minVoters,
-                             int promoteLagEntries) {
+                             int promoteLagEntries, boolean directIo) {
     public ReplicaOptions {
         Objects.requireNonNull(memberId, "memberId");
         Objects.requireNonNull(clusterName, "clusterName");
@@ -48,7 +50,7 @@ public record ReplicaOptions(String memberId, String clusterName, Path dataDir, 
                           int tickMillis, int electionTicks, int heartbeatTicks, int maxInflightMessages,
                           long maxInflightBytes, long sendTimeoutMillis, int maxBatchBytes) {
         this(memberId, clusterName, dataDir, initialMembers, fsync, tickMillis, electionTicks, heartbeatTicks,
-             maxInflightMessages, maxInflightBytes, sendTimeoutMillis, maxBatchBytes, 0, 0, 3, 100);
+             maxInflightMessages, maxInflightBytes, sendTimeoutMillis, maxBatchBytes, 0, 0, 3, 100, true);
     }
 
     public ReplicaOptions withMembership(int faultTicks, int minVoters) {
@@ -58,35 +60,41 @@ public record ReplicaOptions(String memberId, String clusterName, Path dataDir, 
     public ReplicaOptions withMembership(int faultTicks, int minVoters, int promoteLagEntries) {
         return new ReplicaOptions(memberId, clusterName, dataDir, initialMembers, fsync, tickMillis, electionTicks,
                                   heartbeatTicks, maxInflightMessages, maxInflightBytes, sendTimeoutMillis, maxBatchBytes,
-                                  bulkCatchUpEntries, faultTicks, minVoters, promoteLagEntries);
+                                  bulkCatchUpEntries, faultTicks, minVoters, promoteLagEntries, directIo);
     }
 
     public ReplicaOptions withBulkCatchUp(int entries) {
         return new ReplicaOptions(memberId, clusterName, dataDir, initialMembers, fsync, tickMillis, electionTicks,
                                   heartbeatTicks, maxInflightMessages, maxInflightBytes, sendTimeoutMillis, maxBatchBytes,
-                                  entries, faultTicks, minVoters, promoteLagEntries);
+                                  entries, faultTicks, minVoters, promoteLagEntries, directIo);
     }
 
     public static ReplicaOptions defaults(String memberId, String clusterName, Path dataDir, List<String> initialMembers) {
         return new ReplicaOptions(memberId, clusterName, dataDir, initialMembers, true, 10, 50, 10, 10_000,
-                                  64L * 1024 * 1024, 10_000, 256 * 1024, 0, 0, 3, 100);
+                                  64L * 1024 * 1024, 10_000, 256 * 1024, 0, 0, 3, 100, true);
     }
 
     public ReplicaOptions withFsync(boolean on) {
         return new ReplicaOptions(memberId, clusterName, dataDir, initialMembers, on, tickMillis, electionTicks,
                                   heartbeatTicks, maxInflightMessages, maxInflightBytes, sendTimeoutMillis, maxBatchBytes,
-                                  bulkCatchUpEntries, faultTicks, minVoters, promoteLagEntries);
+                                  bulkCatchUpEntries, faultTicks, minVoters, promoteLagEntries, directIo);
     }
 
     public ReplicaOptions withTiming(int tickMillis, int electionTicks, int heartbeatTicks) {
         return new ReplicaOptions(memberId, clusterName, dataDir, initialMembers, fsync, tickMillis, electionTicks,
                                   heartbeatTicks, maxInflightMessages, maxInflightBytes, sendTimeoutMillis, maxBatchBytes,
-                                  bulkCatchUpEntries, faultTicks, minVoters, promoteLagEntries);
+                                  bulkCatchUpEntries, faultTicks, minVoters, promoteLagEntries, directIo);
     }
 
     public ReplicaOptions withWindow(int maxInflightMessages, long maxInflightBytes, long sendTimeoutMillis) {
         return new ReplicaOptions(memberId, clusterName, dataDir, initialMembers, fsync, tickMillis, electionTicks,
                                   heartbeatTicks, maxInflightMessages, maxInflightBytes, sendTimeoutMillis, maxBatchBytes,
-                                  bulkCatchUpEntries, faultTicks, minVoters, promoteLagEntries);
+                                  bulkCatchUpEntries, faultTicks, minVoters, promoteLagEntries, directIo);
+    }
+
+    public ReplicaOptions withDirectIo(boolean on) {
+        return new ReplicaOptions(memberId, clusterName, dataDir, initialMembers, fsync, tickMillis, electionTicks,
+                                  heartbeatTicks, maxInflightMessages, maxInflightBytes, sendTimeoutMillis, maxBatchBytes,
+                                  bulkCatchUpEntries, faultTicks, minVoters, promoteLagEntries, on);
     }
 }

@@ -122,18 +122,34 @@ class SegmentedLogTest {
     }
 
     @Test
+    void whatACrashLeavesOfAnOpenLogRecoversEveryForcedRecord(@TempDir Path crashImage) throws IOException {
+        openSmall();
+        log.append(records(1, 95, 1)); // several segments; the last one ends inside a block (padded while open)
+        log.force();
+        for (Path f : segmentFiles())
+            Files.copy(f, crashImage.resolve(f.getFileName()));
+        try (SegmentedLog recovered = SegmentedLog.open(crashImage, LogOptions.defaults().withSegmentSize(2000))) {
+            assertEquals(95, recovered.lastIndex());
+            assertEquals(records(1, 95, 1), recovered.read(1, 95, Long.MAX_VALUE));
+            recovered.append(records(96, 99, 2));
+            assertEquals(records(96, 99, 2), recovered.read(96, 99, Long.MAX_VALUE));
+        }
+    }
+
+    @Test
     void rollsOverToANewSegmentWhenTheNextRecordWouldExceedTheSegmentSize() throws IOException {
         openSmall();
         log.append(records(1, 100, 1));
         log.append(List.of(new LogRecord(101, 1, new byte[5000]))); // larger than a segment: gets its own
         log.append(records(102, 120, 1));
-        log.force();
+        log.close(); // a closed log's files hold exactly their records (no block padding of direct writes)
         List<Path> files = segmentFiles();
         assertTrue(files.size() > 5, "segments: " + files);
         for (Path f : files) {
             long size = Files.size(f);
             assertTrue(size <= 2000 || size == 24 + 5000, f + " has " + size + " bytes");
         }
+        reopen();
         assertEquals(1, Segment.firstIndexOf(files.get(0)));
         assertTrue(files.stream().anyMatch(f -> Segment.firstIndexOf(f) == 101));
         assertHolds(1, 100, 1);
