@@ -14,7 +14,7 @@ import java.util.function.Supplier;
 
 /**
  * The transport-independent half of the recovery layer: when a replica falls far behind, fetch the committed history
- * in chunks from any other member (not only the leader), one chunk in flight, resuming from the replica's commit
+ * in chunks from any other member (followers before the leader), one chunk in flight, resuming from the replica's commit
  * index after every chunk, switching to another member when one fails, times out or has nothing to give. Live
  * traffic continues meanwhile: the leader keeps ordering, and its stream takes over once the replica is close.
  *
@@ -39,6 +39,7 @@ public final class BulkCatchUp implements CatchUpHandler {
     // progress, for operators (JMX) and the INFO log
     private volatile long sessions, entriesFetched, bytesFetched, currentTarget, currentIndex;
     private volatile long sessionStartNanos;
+    private volatile String leader; // as reported by the last catchUpWanted
 
     /**
      * @param candidates the members to fetch from (typically the current view minus this member)
@@ -53,8 +54,9 @@ public final class BulkCatchUp implements CatchUpHandler {
     }
 
     @Override
-    public void catchUpWanted(long fromIndex, long leaderCommitIndex) {
+    public void catchUpWanted(long fromIndex, long leaderCommitIndex, String leader) {
         currentTarget = leaderCommitIndex;
+        this.leader = leader;
         if (!running.compareAndSet(false, true)) return; // a session is already running; it resumes from the commit
         Thread t = new Thread(() -> {
             try {
@@ -132,6 +134,11 @@ public final class BulkCatchUp implements CatchUpHandler {
         options.removeAll(tried);
         if (options.isEmpty()) return null;
         Collections.shuffle(options, random); // spread the load; any member's committed entries are the same
+        // The leader orders and replicates every message, so under load it is the cluster's bottleneck: serving a
+        // catch-up there (log reads and encoding on its loop) slows everybody, the catching-up member included.
+        // Followers serve first; the leader only when no other member can.
+        if (options.size() > 1 && options.get(0).equals(leader))
+            Collections.swap(options, 0, 1 + random.nextInt(options.size() - 1));
         return options.get(0);
     }
 

@@ -8,5 +8,10 @@ package org.jgroups.abcast.replica;
  * {@link Replica#abandonCatchUp} and the leader's own stream takes over.
  */
 public interface CatchUpHandler {
-    void catchUpWanted(long fromIndex, long leaderCommitIndex);
+    /**
+     * @param fromIndex         the first index this replica lacks
+     * @param leaderCommitIndex the leader's commit index, the target of the catch-up
+     * @param leader            the member id of the leader that reported it (the busiest member: fetch elsewhere)
+     */
+    void catchUpWanted(long fromIndex, long leaderCommitIndex, String leader);
 }

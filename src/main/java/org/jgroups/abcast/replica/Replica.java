@@ -727,7 +727,8 @@ public final class Replica implements AutoCloseable {
             for (Entry e : r.committed()) applied(e);
             if (r.catchUpWanted() != null) {
                 CatchUpHandler h = catchUpHandler;
-                if (h != null) h.catchUpWanted(r.catchUpWanted().fromIndex(), r.catchUpWanted().leaderCommitIndex());
+                if (h != null) h.catchUpWanted(r.catchUpWanted().fromIndex(), r.catchUpWanted().leaderCommitIndex(),
+                                            r.catchUpWanted().leader());
                 else engine.abandonCatchUp();
             }
             for (SnapshotNeeded s : r.snapshotsNeeded()) {

@@ -3,6 +3,7 @@ package org.jgroups.abcast.bench;
 import org.jgroups.JChannel;
 import org.jgroups.abcast.replica.ReplicaStatus;
 import org.jgroups.protocols.abcast.ABCAST;
+import org.jgroups.protocols.abcast.RECOVERY;
 
 /**
  * ABCAST members: a plain channel over stacks/abcast-tcp.xml. A member is ready once it knows a leader and every
@@ -33,6 +34,14 @@ final class AbcastSupport {
         if (s == null) return "";
         return "abcast_role=" + s.role() + " abcast_term=" + s.term() + " abcast_send_timeouts=" + a.numSendTimeouts()
             + " abcast_peer_sent=" + a.numPeerSent() + " abcast_peer_received=" + a.numPeerReceived()
-            + " abcast_peer_unroutable=" + a.numPeerUnroutable() + " abcast_dropped_malformed=" + a.droppedMalformed();
+            + " abcast_peer_unroutable=" + a.numPeerUnroutable() + " abcast_dropped_malformed=" + a.droppedMalformed()
+            + recoveryStats(ch);
+    }
+
+    /** Whether a member fell behind far enough to fetch history in bulk (then it delivers at the catch-up rate). */
+    private static String recoveryStats(JChannel ch) {
+        RECOVERY r = ch.getProtocolStack().findProtocol(RECOVERY.class);
+        return r == null ? "" : " recovery_catch_up_sessions=" + r.getCatchUpSessions()
+            + " recovery_entries_fetched=" + r.getEntriesFetched() + " recovery_chunks_served=" + r.getChunksServed();
     }
 }

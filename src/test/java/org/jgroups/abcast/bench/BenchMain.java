@@ -313,7 +313,7 @@ public final class BenchMain {
         for (Map<String, String> r : drained) {
             StringBuilder sb = new StringBuilder();
             for (Map.Entry<String, String> e : r.entrySet())
-                if (e.getKey().startsWith("abcast_") || e.getKey().startsWith("raft_"))
+                if (e.getKey().startsWith("abcast_") || e.getKey().startsWith("recovery_") || e.getKey().startsWith("raft_"))
                     sb.append(' ').append(e.getKey()).append('=').append(e.getValue());
             if (sb.length() > 0)
                 out.printf(Locale.ROOT, "bench: stats system=%s members=%d size=%d member=%s%s%n", kind.id, n, size,

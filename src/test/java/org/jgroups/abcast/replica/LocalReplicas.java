@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
@@ -28,6 +29,8 @@ final class LocalReplicas implements AutoCloseable {
 
     int bulkCatchUpEntries;
     final Map<String, BulkCatchUp> catchUps = new ConcurrentHashMap<>();
+    /** Catch-up chunks requested from each member. */
+    final Map<String, AtomicInteger> chunksServed = new ConcurrentHashMap<>();
 
     Replica start(String member) throws IOException {
         List<String> log = new CopyOnWriteArrayList<>();
@@ -43,6 +46,7 @@ final class LocalReplicas implements AutoCloseable {
         // The recovery layer without a network: chunks are read directly from the chosen member's replica.
         BulkCatchUp catchUp = new BulkCatchUp(r, (from, index, maxBytes) -> {
             Replica source = replicas.get(from);
+            chunksServed.computeIfAbsent(from, k -> new AtomicInteger()).incrementAndGet();
             return source == null ? CompletableFuture.failedFuture(new IllegalStateException(from + " is gone"))
                                   : source.readCommittedChunk(index, maxBytes);
         }, () -> List.copyOf(replicas.keySet()), 1 << 20, 5_000);

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -101,7 +102,7 @@ class ReplicaTest {
     }
 
     @Test
-    void aMemberThatMissedALotCatchesUpInBulkFromAnyMemberWhileTrafficContinues() throws Exception {
+    void aMemberThatMissedALotCatchesUpInBulkFromAFollowerWhileTrafficContinues() throws Exception {
         try (LocalReplicas c = new LocalReplicas(dir, "a", "b", "c")) {
             c.bulkCatchUpEntries = 1000;
             for (String m : List.of("a", "b", "c")) c.start(m);
@@ -134,6 +135,12 @@ class ReplicaTest {
             System.out.printf("replica-catch-up: missed=%d entries_in_bulk=%d mb=%.1f secs=%.2f mb_per_s=%.1f%n", missed,
                               bulk.entriesFetched(), bulk.bytesFetched() / 1e6, secs, bulk.bytesFetched() / 1e6 / secs);
             assertTrue(bulk.entriesFetched() > missed / 2, "most of the history came through the bulk path");
+            String follower = List.of("a", "b", "c").stream().filter(m -> !m.equals(leader) && !m.equals(laggard))
+                                  .findFirst().orElseThrow();
+            int byFollower = c.chunksServed.getOrDefault(follower, new AtomicInteger()).get();
+            int byLeader = c.chunksServed.getOrDefault(leader, new AtomicInteger()).get();
+            assertTrue(byFollower > byLeader, "the follower, not the busy leader, served the catch-up: follower "
+                                               + byFollower + " chunks, leader " + byLeader);
             LocalReplicas.await("everyone delivered everything", 30_000,
                                 () -> c.delivered.get(laggard).size() == missed + 2000
                                       && c.delivered.get(leader).size() == missed + 2000);
