@@ -10,7 +10,7 @@ final class BenchConfig {
     List<Integer> members = List.of(3, 5);
     List<Integer> sizes = List.of(100, 1024, 10 * 1024);
     int reps = 3;
-    long warmupMs = 5000, throughputMs = 3000, latencyMs = 2000, loadMs = 2000;
+    long warmupMs = 10_000, throughputMs = 3000, latencyMs = 2000, loadMs = 2000;
     double loadFraction = 0.5;
     int window = 0; // 0: automatic per size
     long drainTimeoutMs = 60_000, readyTimeoutMs = 90_000;
@@ -109,7 +109,7 @@ final class BenchConfig {
     static String usage() {
         return """
             usage: BenchMain [--smoke] [--systems=plain,sequencer,jgroups-raft,abcast-fsync,abcast-nofsync]
-                             [--members=3,5] [--sizes=100,1024,10240] [--reps=3] [--warmup-ms=5000]
+                             [--members=3,5] [--sizes=100,1024,10240] [--reps=3] [--warmup-ms=10000]
                              [--throughput-ms=3000] [--latency-ms=2000] [--load-ms=2000] [--load-fraction=0.5]
                              [--window=N] [--mperf=true|false] [--mperf-seconds=10] [--jvm-opts="-Xmx1g ..."]
                              [--jvm-opt=-XX:...] [--jfr=abcast-fsync,...] [--jfr-settings=profile|file.jfc] [--out=results] [--keep-data=false] [--verbose=false]
