@@ -20,6 +20,7 @@ import java.nio.file.StandardOpenOption;
  * followed by valid frames.
  */
 final class DirectSegmentWriter implements SegmentWriter {
+    private final Path path;
     private final FileChannel channel;
     private final int blockSize;
     private final byte[] zeros;
@@ -39,6 +40,7 @@ final class DirectSegmentWriter implements SegmentWriter {
           ? FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE,
                              ExtendedOpenOption.DIRECT)
           : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+        this.path = path;
         this.blockSize = blockSize;
         this.zeros = new byte[blockSize];
         try {
@@ -69,8 +71,18 @@ final class DirectSegmentWriter implements SegmentWriter {
         buffer.put(frames);
         buffer.put(zeros, 0, length - tailLength - n);
         buffer.flip();
-        while (buffer.hasRemaining())
-            channel.write(buffer, blockStart + buffer.position());
+        try {
+            while (buffer.hasRemaining())
+                channel.write(buffer, blockStart + buffer.position());
+        }
+        catch (IOException e) {
+            if (String.valueOf(e.getMessage()).contains("Invalid argument"))
+                throw new IOException("direct write of " + length + " bytes at byte " + blockStart + " of " + path
+                                        + " refused (" + e.getMessage() + "): the device needs a larger alignment than "
+                                        + blockSize + " bytes; write through the page cache instead (ABCAST "
+                                        + "log_direct_io=\"false\", LogOptions.withDirectIo(false))", e);
+            throw e;
+        }
         end += n;
         int newTail = (int) (end % blockSize);
         int newTailOffset = (int) (end - newTail - blockStart);
