@@ -69,6 +69,24 @@ final class FrameScanner implements Closeable {
         return -1;
     }
 
+    /**
+     * Whether every byte from {@code pos} to the end of the file is zero: space prepared in advance or block padding
+     * that no write reached, not a torn record.
+     */
+    boolean zerosFrom(long pos) throws IOException {
+        while (pos < fileSize) {
+            int n = (int) Math.min(WINDOW, fileSize - pos);
+            int p = fill(pos, n);
+            byte[] a = window.array();
+            for (int i = p, end = p + n; i < end; i++) {
+                if (a[i] != 0)
+                    return false;
+            }
+            pos += n;
+        }
+        return true;
+    }
+
     /** Why {@link #frameAt} rejects the frame at {@code pos}, for error messages. */
     String damageAt(long pos) throws IOException {
         if (pos + HEADER_SIZE > fileSize)

@@ -92,8 +92,9 @@ final class LogRecovery {
                 }
                 index.publish();
                 if (pos < sc.fileSize) {
-                    failIfValidFrameFollows(sc, pos, expected, i);
-                    dropTornTail(sc, pos, expected, i);
+                    boolean zeros = sc.zerosFrom(pos); // prepared space or padding: nothing was torn here
+                    failIfValidFrameFollows(sc, pos, expected, i, !zeros);
+                    dropTornTail(sc, pos, expected, i, zeros);
                 }
             }
             if (index.count() > 0)
@@ -116,12 +117,13 @@ final class LogRecovery {
             deleteFile(files.remove(0), "all its records are at or below the compaction point " + base.index());
     }
 
-    private void failIfValidFrameFollows(FrameScanner sc, long pos, long expected, int fileNo) throws IOException {
+    private void failIfValidFrameFollows(FrameScanner sc, long pos, long expected, int fileNo, boolean searchThisFile)
+      throws IOException {
         long bytesAfter = sc.fileSize - pos;
         for (int j = fileNo + 1; j < files.size(); j++)
             bytesAfter += Files.size(files.get(j));
         long maxIndex = expected + bytesAfter / FrameCodec.HEADER_SIZE;
-        long found = sc.findFrame(pos + 1, expected, maxIndex);
+        long found = searchThisFile ? sc.findFrame(pos + 1, expected, maxIndex) : -1;
         Path foundIn = sc.path;
         long foundIndex = sc.index;
         for (int j = fileNo + 1; found < 0 && j < files.size(); j++) {
@@ -137,12 +139,17 @@ final class LogRecovery {
               + ", so this is damage inside the log, not a write torn by a crash");
     }
 
-    private void dropTornTail(FrameScanner sc, long pos, long expected, int fileNo) throws IOException {
-        int records = sc.recordsFrom(pos, expected);
-        log.warn("%s", String.format("Log segment %s has a torn tail (%s): dropping %d bytes from byte offset %d, "
-                                       + "holding %d incomplete or damaged record(s) starting at index %d. A crash "
-                                       + "during a write leaves this; records past the last force were never durable.",
-                                     sc.path, sc.damageAt(pos), sc.fileSize - pos, pos, records, expected));
+    private void dropTornTail(FrameScanner sc, long pos, long expected, int fileNo, boolean zeros) throws IOException {
+        if (zeros)
+            log.debug("%s", String.format("Log segment %s: cutting %d bytes of zeros (space prepared in advance, or "
+                                            + "block padding) after its last record at byte offset %d",
+                                          sc.path, sc.fileSize - pos, pos));
+        else
+            log.warn("%s", String.format("Log segment %s has a torn tail (%s): dropping %d bytes from byte offset %d, "
+                                           + "holding %d incomplete or damaged record(s) starting at index %d. A crash "
+                                           + "during a write leaves this; records past the last force were never "
+                                           + "durable.", sc.path, sc.damageAt(pos), sc.fileSize - pos, pos,
+                                         sc.recordsFrom(pos, expected), expected));
         try (FileChannel ch = FileChannel.open(sc.path, StandardOpenOption.WRITE)) {
             ch.truncate(pos);
             ch.force(true);

@@ -8,6 +8,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -48,6 +49,25 @@ final class Segment {
         Path path = pathFor(dir, firstIndex);
         SegmentWriter w = writers.open(path, true, 0);
         try {
+            return new Segment(path, firstIndex, new SegmentIndex(), writers, w);
+        }
+        catch (IOException e) {
+            w.abandon();
+            throw e;
+        }
+    }
+
+    /**
+     * Makes a file prepared in advance (see {@link SegmentPreparer}) the new, empty segment starting at
+     * {@code firstIndex}: renamed into place, written from its start.
+     */
+    static Segment adopt(Path prepared, Path dir, long firstIndex, SegmentWriterFactory writers) throws IOException {
+        Path path = pathFor(dir, firstIndex);
+        Files.move(prepared, path, StandardCopyOption.ATOMIC_MOVE);
+        SegmentWriter w = writers.open(path, false, 0);
+        try {
+            if (!(w instanceof DirectSegmentWriter))
+                w.truncate(0); // only a direct writer cuts the zeros off when it seals the segment
             return new Segment(path, firstIndex, new SegmentIndex(), writers, w);
         }
         catch (IOException e) {

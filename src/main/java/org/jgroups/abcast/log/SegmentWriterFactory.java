@@ -26,6 +26,10 @@ final class SegmentWriterFactory {
         this.blockSize = direct ? blockSizeOf(dir) : DEFAULT_BLOCK_SIZE;
     }
 
+    int blockSize() {
+        return blockSize;
+    }
+
     /** Whether segments are currently written with direct I/O. */
     boolean direct() {
         return direct;

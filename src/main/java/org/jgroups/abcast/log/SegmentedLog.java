@@ -49,6 +49,7 @@ public final class SegmentedLog implements AutoCloseable {
     private ByteBuffer writeBuffer;
     private final CRC32C crc = new CRC32C();
     private final SegmentWriterFactory writers;
+    private final SegmentPreparer preparer; // null without direct I/O
     private boolean activeDirty;
     private boolean dirDirty;
 
@@ -57,6 +58,9 @@ public final class SegmentedLog implements AutoCloseable {
         this.dir = dir;
         this.options = options;
         this.writers = writers;
+        this.preparer = writers.direct() ? new SegmentPreparer(dir, options.segmentSize(), writers.blockSize()) : null;
+        if (preparer != null)
+            preparer.start();
         Segment[] segs = segments.toArray(new Segment[0]);
         Segment last = segs.length == 0 ? null : segs[segs.length - 1];
         this.state = new State(base, last == null ? base.index() : last.lastIndex(), segs);
@@ -73,6 +77,7 @@ public final class SegmentedLog implements AutoCloseable {
         Path cpFile = dir.resolve(COMPACTION_POINT);
         ChecksummedFile.deleteLeftover(cpFile);
         LogPosition base = readCompactionPoint(cpFile);
+        Files.deleteIfExists(dir.resolve(SegmentPreparer.FILE)); // a crash may have left one half written
         SegmentWriterFactory writers = new SegmentWriterFactory(dir, options);
         return new SegmentedLog(dir, options, writers, base, LogRecovery.recover(dir, options, base, writers));
     }
@@ -325,6 +330,14 @@ public final class SegmentedLog implements AutoCloseable {
                 error = e;
             }
             closed = true;
+            if (preparer != null) {
+                try {
+                    preparer.close();
+                }
+                catch (IOException e) {
+                    error = e;
+                }
+            }
             for (Segment s : state.segments()) {
                 try {
                     s.close();
@@ -387,7 +400,11 @@ public final class SegmentedLog implements AutoCloseable {
         if (previous != null)
             previous.seal();
         activeDirty = false;
-        Segment seg = Segment.create(dir, firstIndex, writers);
+        Path prepared = preparer != null && writers.direct() ? preparer.take() : null;
+        Segment seg = prepared != null ? Segment.adopt(prepared, dir, firstIndex, writers)
+                                       : Segment.create(dir, firstIndex, writers);
+        if (preparer != null)
+            preparer.start();
         dirDirty = true;
         State s = state;
         Segment[] segs = Arrays.copyOf(s.segments(), s.segments().length + 1);

@@ -138,13 +138,44 @@ class LogRecoveryTest {
         List<LogRecord> all = writeLog(dir, 100);
         Path last = segments(dir).get(segments(dir).size() - 1);
         long size = Files.size(last);
-        writeAt(last, size, ByteBuffer.allocate(1000)); // e.g. zeroed blocks after a crash
+        byte[] garbage = new byte[1000];
+        new java.util.Random(7).nextBytes(garbage);
+        writeAt(last, size, ByteBuffer.wrap(garbage)); // half a write that a crash interrupted
         try (LogCapture capture = new LogCapture(); SegmentedLog log = SegmentedLog.open(dir, SMALL)) {
             assertEquals(100, log.lastIndex());
             assertPrefix(all, log);
             assertEquals(size, Files.size(last));
             assertTrue(capture.warnings().get(0).contains("dropping 1000 bytes"), capture.warnings().toString());
         }
+    }
+
+    @Test
+    void zerosAfterTheLastRecordAreCutWithoutAWarning() throws IOException {
+        Path dir = tmp.resolve("log");
+        List<LogRecord> all = writeLog(dir, 100);
+        Path last = segments(dir).get(segments(dir).size() - 1);
+        long size = Files.size(last);
+        writeAt(last, size, ByteBuffer.allocate(100_000)); // a segment prepared in advance, or block padding
+        try (LogCapture capture = new LogCapture(); SegmentedLog log = SegmentedLog.open(dir, SMALL)) {
+            assertEquals(100, log.lastIndex());
+            assertPrefix(all, log);
+            assertEquals(size, Files.size(last));
+            assertEquals(List.of(), capture.warnings());
+            log.append(records(101, 105, 9));
+            assertEquals(records(101, 105, 9), log.read(101, 105, Long.MAX_VALUE));
+        }
+    }
+
+    @Test
+    void zerosInASegmentFollowedByRecordsInALaterOneAreCorruption() throws IOException {
+        Path dir = tmp.resolve("log");
+        writeLog(dir, 100);
+        List<Path> segs = segments(dir);
+        assertTrue(segs.size() >= 2, "segments: " + segs);
+        Path first = segs.get(0);
+        writeAt(first, Files.size(first), ByteBuffer.allocate(5000));
+        LogCorruptedException e = assertThrows(LogCorruptedException.class, () -> SegmentedLog.open(dir, SMALL).close());
+        assertTrue(e.getMessage().contains("follows"), e.getMessage());
     }
 
     @Test

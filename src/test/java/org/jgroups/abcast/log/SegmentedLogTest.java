@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 
 import static org.jgroups.abcast.log.TestRecords.*;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class SegmentedLogTest {
     @TempDir
@@ -119,6 +120,33 @@ class SegmentedLogTest {
         assertHolds(1, 300, 1);
         log.append(records(301, 310, 2));
         assertEquals(2, log.termAt(310));
+    }
+
+    @Test
+    void theNextSegmentIsPreparedInAdvanceAndHoldsOnlyItsRecordsOnceSealed() throws Exception {
+        currentSegmentSize = 9000;
+        open(currentSegmentSize);
+        Path prepared = dir.resolve(SegmentPreparer.FILE);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!(Files.exists(prepared) && Files.size(prepared) >= 9000) && System.nanoTime() < deadline)
+            Thread.sleep(10);
+        assumeTrue(Files.exists(prepared), "no segment was prepared (file system without direct I/O)");
+        long preparedSize = Files.size(prepared);
+        Thread.sleep(200); // let it be forced and published
+        long last = 0;
+        while (segmentFiles().size() < 2) { // fill the first segment and start the second with a few records
+            log.append(records(last + 1, last + 5, 1));
+            last += 5;
+        }
+        log.force();
+        Path second = segmentFiles().get(1);
+        assertEquals(preparedSize, Files.size(second), "the second segment is the prepared file, written in place");
+        log.close();
+        assertFalse(Files.exists(prepared), "closing removes a prepared file");
+        for (Path f : segmentFiles())
+            assertTrue(Files.size(f) <= 9000, f + " holds only its records once sealed: " + Files.size(f));
+        reopen();
+        assertHolds(1, last, 1);
     }
 
     @Test
