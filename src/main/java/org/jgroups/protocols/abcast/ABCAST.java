@@ -221,6 +221,11 @@ public class ABCAST extends Protocol {
         return this;
     }
 
+    public ABCAST logDirectIo(boolean on) {
+        log_direct_io = on;
+        return this;
+    }
+
     public ABCAST fsync(boolean on) {
         fsync = on;
         return this;

@@ -29,8 +29,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -57,7 +59,14 @@ class AbcastClusterTest extends ChannelTestBase {
 
     /** Starts (or restarts: same name, same data directory) a member with a fresh recorder. */
     private JChannel start(String name, String initialMembers, boolean lossy) throws Exception {
+        return start(name, initialMembers, lossy, ch -> { });
+    }
+
+    /** Like {@link #start(String, String, boolean)}, with {@code configure} applied to the channel before it connects. */
+    private JChannel start(String name, String initialMembers, boolean lossy, Consumer<JChannel> configure)
+      throws Exception {
         JChannel ch = TestChannels.create(name, root.resolve(name), initialMembers);
+        configure.accept(ch);
         if (lossy) {
             ProtocolStack s = ch.getProtocolStack();
             // both off until the cluster formed (setLoss): SHUFFLE delivers up on one timer thread, and a coordinator
@@ -287,6 +296,30 @@ class AbcastClusterTest extends ChannelTestBase {
     }
 
     // ------------------------------------------------------------------ restarts
+
+    @Test
+    void aLogWrittenWithDirectIoIsReplayedAndContinuedThroughThePageCache() throws Exception {
+        String[] names = {"A", "B", "C"};
+        List<JChannel> list = startAll(false, names);
+        String leader = leaderOf(list.get(0));
+        String follower = List.of(names).stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
+        JChannel leaderCh = list.get(List.of(names).indexOf(leader));
+        for (int k = 1; k <= 100; k++) leaderCh.send(msg(leader + ":" + k));
+        for (String m : names) awaitCount(m, 100, 30_000);
+        JChannel f = list.get(List.of(names).indexOf(follower));
+        f.close();
+        channels.remove(f);
+
+        JChannel f2 = start(follower, initial(names), false, ch -> ABCAST.find(ch).logDirectIo(false));
+        awaitCount(follower, 100, 30_000);
+        for (int k = 101; k <= 150; k++) f2.send(msg(follower + ":" + k));
+        for (String m : names) awaitCount(m, 150, 30_000);
+        assertEquals(texts(leader), texts(follower), "the replay and the new messages, in the leader's order");
+        // only a log written with direct I/O prepares its next segment in advance
+        assumeTrue(Files.exists(root.resolve(leader).resolve("log").resolve("next-segment.tmp")),
+                   "the file system refuses direct I/O");
+        assertFalse(Files.exists(root.resolve(follower).resolve("log").resolve("next-segment.tmp")));
+    }
 
     @Test
     void restartedFollowerRedeliversTheWholeHistoryInTheSameOrder() throws Exception {
