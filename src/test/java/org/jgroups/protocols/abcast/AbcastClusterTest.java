@@ -297,8 +297,11 @@ class AbcastClusterTest extends ChannelTestBase {
 
     // ------------------------------------------------------------------ restarts
 
-    @Test
-    void aLogWrittenWithDirectIoIsReplayedAndContinuedThroughThePageCache() throws Exception {
+    /** The three members A, B, C after the leader sent 100 messages that all delivered and one follower stopped. */
+    private record FollowerStopped(String[] names, String leader, JChannel leaderCh, String follower) {
+    }
+
+    private FollowerStopped stopAFollowerAfter100Messages() throws Exception {
         String[] names = {"A", "B", "C"};
         List<JChannel> list = startAll(false, names);
         String leader = leaderOf(list.get(0));
@@ -309,7 +312,14 @@ class AbcastClusterTest extends ChannelTestBase {
         JChannel f = list.get(List.of(names).indexOf(follower));
         f.close();
         channels.remove(f);
+        return new FollowerStopped(names, leader, leaderCh, follower);
+    }
 
+    @Test
+    void aLogWrittenWithDirectIoIsReplayedAndContinuedThroughThePageCache() throws Exception {
+        FollowerStopped c = stopAFollowerAfter100Messages();
+        String[] names = c.names();
+        String leader = c.leader(), follower = c.follower();
         JChannel f2 = start(follower, initial(names), false, ch -> ABCAST.find(ch).logDirectIo(false));
         awaitCount(follower, 100, 30_000);
         for (int k = 101; k <= 150; k++) f2.send(msg(follower + ":" + k));
@@ -323,17 +333,10 @@ class AbcastClusterTest extends ChannelTestBase {
 
     @Test
     void restartedFollowerRedeliversTheWholeHistoryInTheSameOrder() throws Exception {
-        String[] names = {"A", "B", "C"};
-        List<JChannel> list = startAll(false, names);
-        String leader = leaderOf(list.get(0));
-        String follower = List.of(names).stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
-        JChannel leaderCh = list.get(List.of(names).indexOf(leader));
-        for (int k = 1; k <= 100; k++) leaderCh.send(msg(leader + ":" + k));
-        for (String m : names) awaitCount(m, 100, 30_000);
-
-        JChannel f = list.get(List.of(names).indexOf(follower));
-        f.close();
-        channels.remove(f);
+        FollowerStopped c = stopAFollowerAfter100Messages();
+        String[] names = c.names();
+        String leader = c.leader(), follower = c.follower();
+        JChannel leaderCh = c.leaderCh();
         List<String> beforeRestart = texts(follower);
         for (int k = 101; k <= 200; k++) leaderCh.send(msg(leader + ":" + k));
         awaitCount(leader, 200, 30_000);
